@@ -1,0 +1,13 @@
+package org.circuitscope.magics;
+
+import java.util.List;
+
+/** The magics this module offers, for the kernel extension to register. */
+public final class MagicProvider {
+    private MagicProvider() {
+    }
+
+    public static List<Magic> all() {
+        return List.of();
+    }
+}
