@@ -1,0 +1,97 @@
+package org.circuitscope.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/** A model's layers in execution order, by name, with who feeds whom. */
+public final class LayerGraph {
+    private final String modelName;
+    private final Map<String, Layer> byName = new LinkedHashMap<>();
+    private final Map<String, List<String>> consumers = new LinkedHashMap<>();
+    private final Map<String, String> aliases;
+
+    LayerGraph(String modelName, List<Layer> layers, Map<String, String> aliases) {
+        this.modelName = modelName;
+        for (Layer l : layers) {
+            byName.put(l.name(), l);
+            consumers.put(l.name(), new ArrayList<>());
+        }
+        for (Layer l : layers) {
+            for (String in : l.inputs()) {
+                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(l.name());
+            }
+        }
+        this.aliases = Map.copyOf(aliases);
+    }
+
+    public List<Layer> all() {
+        return List.copyOf(byName.values());
+    }
+
+    public List<String> names() {
+        return List.copyOf(byName.keySet());
+    }
+
+    public boolean contains(String name) {
+        return byName.containsKey(name) || aliases.containsKey(name);
+    }
+
+    /** The layer of that name (or node name); an unknown name fails with the closest known names. */
+    public Layer get(String name) {
+        Layer l = byName.get(name);
+        if (l == null && aliases.containsKey(name)) {
+            l = byName.get(aliases.get(name));
+        }
+        if (l == null) {
+            throw new ModelException("no layer '" + name + "' in model '" + modelName + "'. Closest names: "
+                    + String.join(", ", Names.closest(name, byName.keySet(), 5))
+                    + " (list them all with model.layers().names() or %model layers)");
+        }
+        return l;
+    }
+
+    /** The layers that read this one. */
+    public List<String> consumers(String name) {
+        return Collections.unmodifiableList(consumers.getOrDefault(get(name).name(), List.of()));
+    }
+
+    /** The layers this one reads. */
+    public List<String> inputs(String name) {
+        return get(name).inputs();
+    }
+
+    /** The layer table: name, op, output shape, channels, parameter count, inputs. */
+    public Table table() {
+        StringColumn name = StringColumn.create("layer");
+        StringColumn op = StringColumn.create("op");
+        StringColumn shape = StringColumn.create("output shape");
+        LongColumn channels = LongColumn.create("channels");
+        LongColumn params = LongColumn.create("parameters");
+        StringColumn inputs = StringColumn.create("inputs");
+        IntColumn index = IntColumn.create("#");
+        int i = 0;
+        for (Layer l : byName.values()) {
+            index.append(i++);
+            name.append(l.name());
+            op.append(l.op());
+            shape.append(Arrays.toString(l.shape()));
+            channels.append(l.channels());
+            params.append(l.parameterCount());
+            inputs.append(String.join(", ", l.inputs()));
+        }
+        return Table.create(modelName + " layers", index, name, op, shape, channels, params, inputs);
+    }
+
+    @Override
+    public String toString() {
+        return byName.size() + " layers: " + String.join(", ", byName.keySet());
+    }
+}

@@ -1,0 +1,361 @@
+package org.circuitscope.model;
+
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.circuitscope.display.Displayable;
+import org.circuitscope.graph.Graph;
+import org.circuitscope.graph.Node;
+import org.circuitscope.graph.Value;
+import org.circuitscope.image.Images;
+import org.circuitscope.onnx.OnnxImporter;
+import org.circuitscope.tensor.Tensor;
+
+/**
+ * A network as a white box: every intermediate value addressable by its layer name, every weight readable, and the
+ * gradient of any objective over activations with respect to the input image one call away. Inputs are RGB images
+ * with values in [0, 1]; the model's own preprocessing ({@link InputSpec}) is applied inside, differentiably.
+ * Weights stay frozen: they never require gradients. Close the model to free its native memory.
+ */
+public final class Model implements AutoCloseable, Displayable {
+    private final String name;
+    private final String source;
+    private final Graph graph;
+    private final InputSpec input;
+    private final List<String> labels;
+    private final Map<String, String> metadata;
+    private final NDManager manager;
+    private final LayerGraph layers;
+    private final Map<String, String> aliases = new HashMap<>();
+    private volatile boolean closed;
+
+    Model(String name, String source, Graph graph, InputSpec input, List<String> labels, Map<String, String> metadata,
+          NDManager manager) {
+        this.name = name;
+        this.source = source;
+        this.graph = graph;
+        this.input = input;
+        this.labels = List.copyOf(labels);
+        this.metadata = Map.copyOf(metadata);
+        this.manager = manager;
+        for (Node n : graph.nodes()) {
+            if (!n.name().equals(n.outputs().get(0))) {
+                aliases.putIfAbsent(n.name(), n.outputs().get(0));
+            }
+        }
+        this.layers = new LayerGraph(name, probeLayers(), aliases);
+    }
+
+    /** Loads an ONNX file; preprocessing comes from {@code spec} when given, else from the model's metadata. */
+    public static Model fromOnnx(Path file, String name, InputSpec spec) {
+        NDManager manager = DjlSetup.engine().newBaseManager();
+        try {
+            OnnxImporter.Imported imported = OnnxImporter.load(file, manager);
+            return assemble(name, file.toString(), imported, spec, manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public static Model fromOnnx(byte[] bytes, String name, InputSpec spec) {
+        NDManager manager = DjlSetup.engine().newBaseManager();
+        try {
+            OnnxImporter.Imported imported = OnnxImporter.load(bytes, name, manager);
+            return assemble(name, name, imported, spec, manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static Model assemble(String name, String source, OnnxImporter.Imported imported, InputSpec spec,
+                                  NDManager manager) {
+        InputSpec fromFile = InputSpec.fromMetadata(imported.metadata(), defaultSpec(imported.inputShape()));
+        InputSpec chosen = spec != null ? spec : fromFile;
+        List<String> labels = new ArrayList<>();
+        String l = imported.metadata().get("labels");
+        if (l != null && !l.isBlank()) {
+            labels.addAll(Arrays.asList(l.split("\n")));
+        }
+        return new Model(name, source, imported.graph(), chosen, labels, imported.metadata(), manager);
+    }
+
+    private static InputSpec defaultSpec(long[] inputShape) {
+        int h = inputShape.length == 4 && inputShape[2] > 0 ? (int) inputShape[2] : 224;
+        int w = inputShape.length == 4 && inputShape[3] > 0 ? (int) inputShape[3] : h;
+        return InputSpec.rgb01(h).withSize(h, w);
+    }
+
+    /** The same network with other preprocessing (input size, mean, std, channel order); shares the weights. */
+    public Model withInput(InputSpec spec) {
+        Model m = new Model(name, source, graph, spec, labels, metadata, manager.newSubManager());
+        return m;
+    }
+
+    /** The same network with class labels (one per output class, in order). */
+    public Model withLabels(List<String> classLabels) {
+        return new Model(name, source, graph, input, classLabels, metadata, manager.newSubManager());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public InputSpec input() {
+        return input;
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    public LayerGraph layers() {
+        return layers;
+    }
+
+    /** The graph's declared outputs (e.g. logits, prob). */
+    public List<String> outputs() {
+        return graph.outputs();
+    }
+
+    /** The output to read class scores from: the first output called like "logits", else the first output. */
+    public String classOutput() {
+        return graph.outputs().stream().filter(o -> o.toLowerCase().contains("logit")).findFirst()
+                .orElse(graph.outputs().get(0));
+    }
+
+    // ---- running
+
+    /**
+     * The low-level forward pass, for code that builds its own differentiable computations (feature
+     * visualisation): {@code rgb01} is an N×3×H×W array; results are attached to its manager. Works inside a
+     * {@link GradientCollector}.
+     */
+    public Map<String, NDArray> forward(NDArray rgb01, Collection<String> layerNames) {
+        ensureOpen();
+        List<String> names = resolve(layerNames);
+        NDManager m = rgb01.getManager();
+        NDArray x = input.toModelSpace(rgb01);
+        Map<String, NDArray> raw;
+        try {
+            raw = graph.run(x, names, m);
+        } catch (EngineException e) {
+            throw new ModelException(describeFailure(rgb01.getShape(), e.getMessage()), e);
+        } catch (ModelException e) {
+            throw new ModelException(describeFailure(rgb01.getShape(), e.getMessage()), e);
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        Iterator<String> wanted = layerNames.iterator();
+        for (String n : names) {
+            out.put(wanted.next(), raw.get(n));
+        }
+        return out;
+    }
+
+    private String describeFailure(Shape shape, String message) {
+        String sizeNote = shape.dimension() == 4 && (shape.get(2) != input.height() || shape.get(3) != input.width())
+                ? " (the input is " + shape.get(2) + "x" + shape.get(3) + "; the model was built for "
+                + input.height() + "x" + input.width() + ")" : "";
+        return "model '" + name + "' could not run on a batch of shape " + shape + sizeNote + ": " + message;
+    }
+
+    /** Activations of the named layers for a batch of RGB [0, 1] images (N×3×H×W). */
+    public Map<String, Tensor> run(Tensor rgb01, String... layerNames) {
+        checkInput(rgb01);
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = m.create(rgb01.data(), new Shape(rgb01.shape()));
+            Map<String, NDArray> acts = forward(x, Arrays.asList(layerNames));
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : acts.entrySet()) {
+                out.put(e.getKey(), toTensor(e.getValue()));
+            }
+            return out;
+        }
+    }
+
+    /** Activations for images, resized to the model's input size when they differ. */
+    public Map<String, Tensor> run(List<BufferedImage> images, String... layerNames) {
+        if (images.isEmpty()) {
+            throw new ModelException("no images to run");
+        }
+        return run(Images.toTensor(images, input.height(), input.width()), layerNames);
+    }
+
+    /**
+     * The value of {@code objective} on the batch and its gradient with respect to the RGB [0, 1] input. The
+     * objective's value is summed over whatever it returns, so a per-image vector gives per-image gradients.
+     */
+    public GradientResult gradient(Tensor rgb01, Objective objective) {
+        checkInput(rgb01);
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = m.create(rgb01.data(), new Shape(rgb01.shape()));
+            x.setRequiresGradient(true);
+            try (GradientCollector gc = DjlSetup.engine().newGradientCollector()) {
+                Map<String, NDArray> acts = forward(x, objective.layers());
+                NDArray v = objective.value(acts).sum();
+                gc.backward(v);
+                return new GradientResult(v.getFloat(), toTensor(x.getGradient()));
+            }
+        }
+    }
+
+    /** Class scores (the {@link #classOutput()}) for each image: N×classes. */
+    public Tensor logits(List<BufferedImage> images) {
+        return run(images, classOutput()).get(classOutput());
+    }
+
+    // ---- weights
+
+    /** The parameters of the node computing a layer (kernel, bias, …), by their names in the model, as copies. */
+    public Map<String, Tensor> parameters(String layer) {
+        ensureOpen();
+        Layer l = layers.get(layer);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String p : l.parameters()) {
+            out.put(p, toTensor(graph.constants().get(p).array()));
+        }
+        return out;
+    }
+
+    /** The main weight of a layer: for a convolution, its kernel out×in×kh×kw. */
+    public Tensor weights(String layer) {
+        Map<String, Tensor> p = parameters(layer);
+        if (p.isEmpty()) {
+            Layer l = layers.get(layer);
+            throw new ModelException("layer '" + l.name() + "' (" + l.op() + ") has no weights; layers with "
+                    + "weights: " + layers.all().stream().filter(x -> !x.parameters().isEmpty()).map(Layer::name)
+                    .limit(12).toList());
+        }
+        return p.values().iterator().next();
+    }
+
+    /** A manager for caller-side arrays that lives no longer than this model; close it when done. */
+    public NDManager newManager() {
+        ensureOpen();
+        return manager.newSubManager();
+    }
+
+    // ---- internals
+
+    private List<String> resolve(Collection<String> names) {
+        List<String> r = new ArrayList<>(names.size());
+        for (String n : names) {
+            r.add(layers.get(n).name());
+        }
+        return r;
+    }
+
+    private void checkInput(Tensor t) {
+        ensureOpen();
+        long[] s = t.shape();
+        if (s.length != 4) {
+            throw new ModelException("input must be a batch N×3×H×W, not a tensor of shape " + Arrays.toString(s));
+        }
+        if (s[1] != 3) {
+            throw new ModelException("input must have 3 colour channels (RGB), not " + s[1] + " (shape "
+                    + Arrays.toString(s) + ")");
+        }
+        if (s[0] == 0) {
+            throw new ModelException("input batch is empty");
+        }
+        int bad = t.firstNonFinite();
+        if (bad >= 0) {
+            throw new ModelException("input contains a non-finite value (" + t.data()[bad] + ") at flat index "
+                    + bad + "; images must hold finite values in [0, 1]");
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new ModelException("model '" + name + "' is closed");
+        }
+    }
+
+    static Tensor toTensor(NDArray a) {
+        NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
+        return new Tensor(a.getShape().getShape(), f.toFloatArray());
+    }
+
+    private List<Layer> probeLayers() {
+        List<Layer> result = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            all.addAll(n.outputs());
+        }
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = m.zeros(new Shape(1, 3, input.height(), input.width()));
+            Map<String, Value> values;
+            try {
+                values = graph.runValues(input.toModelSpace(x), all, m);
+            } catch (RuntimeException e) {
+                throw new ModelException("model '" + name + "' does not run on a " + input.height() + "x"
+                        + input.width() + " RGB input: " + e.getMessage()
+                        + ". Give the right input size (e.g. %model load … --input-size S)", e);
+            }
+            result.add(new Layer(graph.input(), "Input", List.of(), new long[] {1, 3, input.height(),
+                    input.width()}, List.of(), 0));
+            for (Node n : graph.nodes()) {
+                Set<String> activationInputs = new LinkedHashSet<>();
+                for (String in : n.inputs()) {
+                    if (!in.isEmpty() && !graph.constants().containsKey(in)) {
+                        activationInputs.add(in);
+                    }
+                }
+                long count = 0;
+                for (String p : n.parameterInputs()) {
+                    count += graph.constants().get(p).array().getShape().size();
+                }
+                for (int k = 0; k < n.outputs().size(); k++) {
+                    Value v = values.get(n.outputs().get(k));
+                    if (v instanceof Value.Array a) {
+                        result.add(new Layer(n.outputs().get(k), n.opType(), List.copyOf(activationInputs),
+                                a.array().getShape().getShape(), k == 0 ? n.parameterInputs() : List.of(),
+                                k == 0 ? count : 0));
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public Map<String, Object> representations() {
+        return Map.of("text/plain", toString(), "text/html", ModelSummary.html(this));
+    }
+
+    @Override
+    public String toString() {
+        return "Model '" + name + "' from " + source + ": " + layers.all().size() + " layers, input " + input
+                + (labels.isEmpty() ? "" : ", " + labels.size() + " classes");
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        manager.close();
+    }
+}
