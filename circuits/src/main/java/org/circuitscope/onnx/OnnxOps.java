@@ -167,7 +167,11 @@ final class OnnxOps {
             NDArray x = in[0].array();
             long[] p = new SpatialPadding(a, kernel, strides, new long[] {1, 1}).resolve(x.getShape().get(2),
                     x.getShape().get(3));
-            if (SpatialPadding.symmetric(p) && p[0] * 2 <= kernel[0] && p[1] * 2 <= kernel[1]) {
+            boolean noPadding = p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0;
+            // DJL's PyTorch avgPool counts padding whatever it is told, so only padding-free or count-padding
+            // pools go straight to it.
+            if ((noPadding || countPad) && SpatialPadding.symmetric(p) && p[0] * 2 <= kernel[0]
+                    && p[1] * 2 <= kernel[1]) {
                 return out(x.getNDArrayInternal().avgPool(new Shape(kernel), new Shape(strides),
                         new Shape(p[0], p[1]), ceil, countPad));
             }
