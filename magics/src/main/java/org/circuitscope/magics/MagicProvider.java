@@ -1,6 +1,7 @@
 package org.circuitscope.magics;
 
 import java.util.List;
+import org.circuitscope.magics.model.ModelMagic;
 
 /** The magics this module offers, for the kernel extension to register. */
 public final class MagicProvider {
@@ -8,6 +9,7 @@ public final class MagicProvider {
     }
 
     public static List<Magic> all() {
-        return List.of();
+        return List.of(
+                new ModelMagic());
     }
 }

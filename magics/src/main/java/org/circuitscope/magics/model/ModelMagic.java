@@ -1,0 +1,153 @@
+package org.circuitscope.magics.model;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.circuitscope.magics.LoadedModels;
+import org.circuitscope.magics.Magic;
+import org.circuitscope.magics.MagicArgs;
+import org.circuitscope.magics.MagicContext;
+import org.circuitscope.magics.MagicException;
+import org.circuitscope.model.InputSpec;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.ModelException;
+import org.circuitscope.model.Models;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * {@code %model}: load models and look at them. {@code %model} shows the current model; {@code %model load
+ * <name|path> [--as NAME] [--input-size S] [--mean a,b,c] [--std a,b,c] [--bgr|--rgb] [--range 0..255]} loads one
+ * and makes it current; {@code %model layers [NAME]} is the layer table; {@code %model list} lists loaded models
+ * and the names that load by name; {@code %model use NAME} switches the current model.
+ */
+public final class ModelMagic implements Magic {
+    private static final Set<String> LOAD_OPTIONS = Set.of("as", "input-size", "mean", "std", "range");
+    private static final Set<String> LOAD_FLAGS = Set.of("bgr", "rgb");
+
+    @Override
+    public String name() {
+        return "model";
+    }
+
+    @Override
+    public String help() {
+        return "load a model (%model load <organism|file.onnx> [--as N] [--input-size S] [--mean ..] [--std ..] "
+                + "[--bgr]), show it (%model), its layers (%model layers), the loaded ones (%model list)";
+    }
+
+    @Override
+    public Object line(MagicContext context, List<String> args) throws Exception {
+        LoadedModels models = LoadedModels.of(context.session());
+        if (args.isEmpty()) {
+            return models.get(null);
+        }
+        String sub = args.get(0);
+        List<String> rest = args.subList(1, args.size());
+        return switch (sub) {
+            case "load" -> load(models, rest);
+            case "layers" -> {
+                MagicArgs a = MagicArgs.parse("model layers", rest, Set.of(), Set.of());
+                yield models.get(a.positional(0)).layers().table();
+            }
+            case "list" -> list(models);
+            case "use" -> {
+                MagicArgs a = MagicArgs.parse("model use", rest, Set.of(), Set.of());
+                if (a.positional(0) == null) {
+                    throw new MagicException("%model use needs the name of a loaded model");
+                }
+                models.use(a.positional(0));
+                yield models.get(null);
+            }
+            default -> throw new MagicException("%model " + sub + ": unknown subcommand; use %model, %model load "
+                    + "<name|path>, %model layers, %model list or %model use <name>");
+        };
+    }
+
+    private static Model load(LoadedModels models, List<String> rest) throws MagicException {
+        MagicArgs a = MagicArgs.parse("model load", rest, LOAD_OPTIONS, LOAD_FLAGS);
+        String what = a.positional(0);
+        if (what == null) {
+            throw new MagicException("%model load needs a model: a file path (.onnx) or a name (" + Models.DEFAULT
+                    + ")");
+        }
+        InputSpec spec = null;
+        if (a.has("input-size") || a.has("mean") || a.has("std") || a.has("range") || a.flag("bgr")
+                || a.flag("rgb")) {
+            try (Model probe = Models.load(what)) {
+                spec = adjust(probe.input(), a);
+            }
+        }
+        Model model;
+        try {
+            model = Models.load(what, spec);
+        } catch (ModelException e) {
+            throw new MagicException(e.getMessage(), e);
+        }
+        String name = a.get("as", defaultName(what));
+        models.add(name, model, true);
+        return model;
+    }
+
+    private static InputSpec adjust(InputSpec spec, MagicArgs a) throws MagicException {
+        InputSpec s = spec;
+        if (a.has("input-size")) {
+            int size = a.getInt("input-size", 0);
+            s = s.withSize(size, size);
+        }
+        float[] mean = a.getFloats("mean");
+        if (mean != null) {
+            s = s.withMean(InputSpec.floats(a.get("mean")));
+        }
+        if (a.getFloats("std") != null) {
+            s = s.withStd(InputSpec.floats(a.get("std")));
+        }
+        if (a.has("range")) {
+            String[] r = a.get("range").split("\\.\\.");
+            if (r.length != 2) {
+                throw new MagicException("%model load: --range looks like 0..255 or 0..1, not '" + a.get("range")
+                        + "'");
+            }
+            s = s.withRange(Float.parseFloat(r[0]), Float.parseFloat(r[1]));
+        }
+        if (a.flag("bgr") && a.flag("rgb")) {
+            throw new MagicException("%model load: give --bgr or --rgb, not both");
+        }
+        if (a.flag("bgr")) {
+            s = s.withBgr(true);
+        }
+        if (a.flag("rgb")) {
+            s = s.withBgr(false);
+        }
+        return s;
+    }
+
+    private static String defaultName(String what) {
+        String n = Path.of(what).getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    private static Table list(LoadedModels models) {
+        StringColumn name = StringColumn.create("name");
+        StringColumn state = StringColumn.create("state");
+        StringColumn source = StringColumn.create("source");
+        IntColumn layers = IntColumn.create("layers");
+        String current = models.currentName();
+        for (Map.Entry<String, Model> e : models.all().entrySet()) {
+            name.append(e.getKey());
+            state.append(e.getKey().equals(current) ? "loaded, current" : "loaded");
+            source.append(e.getValue().source());
+            layers.append(e.getValue().layers().all().size());
+        }
+        if (!models.has(Models.DEFAULT)) {
+            name.append(Models.DEFAULT);
+            state.append("embedded, not loaded");
+            source.append("built in");
+            layers.appendMissing();
+        }
+        return Table.create("models", name, state, source, layers);
+    }
+}

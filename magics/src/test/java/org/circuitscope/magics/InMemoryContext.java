@@ -1,0 +1,40 @@
+package org.circuitscope.magics;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A notebook session without Jupyter, for testing magics: variables in a map, displays in a list. */
+public final class InMemoryContext implements MagicContext {
+    public final Map<String, Object> variables = new LinkedHashMap<>();
+    public final List<Object> displayed = new ArrayList<>();
+    public volatile boolean interrupt;
+    private final Session session = new Session();
+
+    @Override
+    public void setVariable(String name, String javaType, Object value) {
+        variables.put(name, value);
+    }
+
+    @Override
+    public String display(Object value) {
+        displayed.add(value);
+        return "d" + displayed.size();
+    }
+
+    @Override
+    public void updateDisplay(String displayId, Object value) {
+        displayed.set(Integer.parseInt(displayId.substring(1)) - 1, value);
+    }
+
+    @Override
+    public boolean interrupted() {
+        return interrupt;
+    }
+
+    @Override
+    public Session session() {
+        return session;
+    }
+}
