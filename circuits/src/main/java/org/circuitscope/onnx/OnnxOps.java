@@ -16,6 +16,8 @@ import java.util.function.BinaryOperator;
 import java.util.function.LongBinaryOperator;
 import java.util.function.UnaryOperator;
 import org.circuitscope.graph.GraphException;
+import org.circuitscope.graph.Kernels;
+import org.circuitscope.graph.SpatialPadding;
 import org.circuitscope.graph.Op;
 import org.circuitscope.graph.Value;
 import org.circuitscope.onnx.proto.Onnx.NodeProto;
@@ -48,8 +50,8 @@ final class OnnxOps {
             case "Clip" -> clip(a, opset);
             case "MaxPool" -> maxPool(a);
             case "AveragePool" -> avgPool(a);
-            case "GlobalAveragePool" -> unary(x -> global(x, true));
-            case "GlobalMaxPool" -> unary(x -> global(x, false));
+            case "GlobalAveragePool" -> unary(x -> Kernels.globalPool(x, true));
+            case "GlobalMaxPool" -> unary(x -> Kernels.globalPool(x, false));
             case "LRN" -> lrn(a);
             case "BatchNormalization" -> batchNorm(a);
             case "Concat" -> concat(a);
@@ -87,23 +89,32 @@ final class OnnxOps {
         return (in, m) -> out(f.apply(in[0].array()));
     }
 
-    /** Mean or max over all spatial positions, keeping N×C×1×…×1. */
-    private static NDArray global(NDArray x, boolean mean) {
-        Shape s = x.getShape();
-        long[] kept = new long[s.dimension()];
-        Arrays.fill(kept, 1);
-        kept[0] = s.get(0);
-        kept[1] = s.get(1);
-        NDArray flat = x.reshape(s.get(0), s.get(1), -1);
-        NDArray r = mean ? flat.mean(new int[] {2}) : flat.max(new int[] {2});
-        return r.reshape(new Shape(kept));
-    }
-
     private static int axis(long axis, int rank) {
         return (int) (axis < 0 ? axis + rank : axis);
     }
 
     // ---- convolution and pooling
+
+    private static long[] pads(Attributes a, NDArray x, long[] kernel, long[] strides, long[] dilations) {
+        if (kernel.length != 2) {
+            throw new GraphException("only 2-D convolutions and pools are supported; kernel_shape is "
+                    + Arrays.toString(kernel));
+        }
+        String autoPad = a.getString("auto_pad", "NOTSET");
+        return switch (autoPad) {
+            case "NOTSET" -> {
+                long[] p = a.getInts("pads", new long[] {0, 0, 0, 0});
+                if (p.length != 4) {
+                    throw new GraphException("pads must have 4 values for a 2-D op, not " + p.length);
+                }
+                yield p;
+            }
+            case "VALID" -> new long[] {0, 0, 0, 0};
+            case "SAME_UPPER", "SAME_LOWER" -> SpatialPadding.same(x.getShape().get(2), x.getShape().get(3), kernel,
+                    strides, dilations, autoPad.equals("SAME_UPPER"));
+            default -> throw new GraphException("unknown auto_pad '" + autoPad + "'");
+        };
+    }
 
     private static Op conv(Attributes a) {
         long[] strides = a.getInts("strides", new long[] {1, 1});
@@ -114,25 +125,8 @@ final class OnnxOps {
             NDArray w = in[1].array();
             long[] kernel = a.getInts("kernel_shape", new long[] {w.getShape().get(2), w.getShape().get(3)});
             NDArray b = in.length > 2 && in[2] != null ? in[2].array() : null;
-            long cin = x.getShape().get(1);
-            if (cin != w.getShape().get(1) * group) {
-                throw new GraphException("input has " + cin + " channels but the kernel expects "
-                        + w.getShape().get(1) * group);
-            }
-            long[] p = new SpatialPadding(a, kernel, strides, dilations).resolve(x.getShape().get(2),
-                    x.getShape().get(3));
-            NDArray input = x;
-            Shape padding = new Shape(p[0], p[1]);
-            if (!SpatialPadding.symmetric(p)) {
-                input = SpatialPadding.padInput(x, p, 0);
-                padding = new Shape(0, 0);
-            }
-            if (b == null) {
-                b = m.zeros(new Shape(w.getShape().get(0)), x.getDataType());
-            }
-            NDList r = x.getNDArrayInternal().convolution(input, w, b, new Shape(strides), padding,
-                    new Shape(dilations), group);
-            return out(r.singletonOrThrow());
+            long[] p = pads(a, x, kernel, strides, dilations);
+            return out(Kernels.conv2d(x, w, b, strides, p, dilations, group, m));
         };
     }
 
@@ -146,15 +140,7 @@ final class OnnxOps {
         }
         return (in, m) -> {
             NDArray x = in[0].array();
-            long[] p = new SpatialPadding(a, kernel, strides, dilations).resolve(x.getShape().get(2),
-                    x.getShape().get(3));
-            NDArray input = x;
-            Shape padding = new Shape(p[0], p[1]);
-            if (!SpatialPadding.symmetric(p) || p[0] * 2 > kernel[0] || p[1] * 2 > kernel[1]) {
-                input = SpatialPadding.padInput(x, p, Double.NEGATIVE_INFINITY);
-                padding = new Shape(0, 0);
-            }
-            return out(input.getNDArrayInternal().maxPool(new Shape(kernel), new Shape(strides), padding, ceil));
+            return out(Kernels.maxPool(x, kernel, strides, pads(a, x, kernel, strides, dilations), ceil));
         };
     }
 
@@ -165,29 +151,8 @@ final class OnnxOps {
         boolean countPad = a.getInt("count_include_pad", 0) != 0;
         return (in, m) -> {
             NDArray x = in[0].array();
-            long[] p = new SpatialPadding(a, kernel, strides, new long[] {1, 1}).resolve(x.getShape().get(2),
-                    x.getShape().get(3));
-            boolean noPadding = p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0;
-            // DJL's PyTorch avgPool counts padding whatever it is told, so only padding-free or count-padding
-            // pools go straight to it.
-            if ((noPadding || countPad) && SpatialPadding.symmetric(p) && p[0] * 2 <= kernel[0]
-                    && p[1] * 2 <= kernel[1]) {
-                return out(x.getNDArrayInternal().avgPool(new Shape(kernel), new Shape(strides),
-                        new Shape(p[0], p[1]), ceil, countPad));
-            }
-            // Asymmetric padding: pool the zero-padded input, and when padding must not count, divide by the
-            // pooled share of real pixels.
-            NDArray padded = SpatialPadding.padInput(x, p, 0);
-            NDArray sum = padded.getNDArrayInternal().avgPool(new Shape(kernel), new Shape(strides),
-                    new Shape(0, 0), ceil, true);
-            if (countPad) {
-                return out(sum);
-            }
-            NDArray ones = SpatialPadding.padInput(m.ones(new Shape(1, 1, x.getShape().get(2), x.getShape().get(3)),
-                    x.getDataType()), p, 0);
-            NDArray share = ones.getNDArrayInternal().avgPool(new Shape(kernel), new Shape(strides),
-                    new Shape(0, 0), ceil, true);
-            return out(sum.div(share));
+            long[] p = pads(a, x, kernel, strides, new long[] {1, 1});
+            return out(Kernels.avgPool(x, kernel, strides, p, ceil, countPad, m));
         };
     }
 
@@ -199,21 +164,7 @@ final class OnnxOps {
         if (size <= 0) {
             throw new GraphException("LRN needs a positive 'size' attribute");
         }
-        long before = (size - 1) / 2;
-        long after = size - 1 - before;
-        return (in, m) -> {
-            NDArray x = in[0].array();
-            Shape s = x.getShape();
-            long n = s.get(0);
-            long c = s.get(1);
-            long rest = s.size() / (n * c);
-            // Sum of squares over a window of channels, as an average pool over the channel axis times its size.
-            NDArray sq = x.square().reshape(n, 1, c, rest);
-            NDArray padded = sq.pad(new Shape(0, 0, before, after), 0);
-            NDArray sums = padded.getNDArrayInternal().avgPool(new Shape(size, 1), new Shape(1, 1),
-                    new Shape(0, 0), false, true).mul(size).reshape(s);
-            return out(x.div(sums.mul(alpha / size).add(bias).pow(beta)));
-        };
+        return unary(x -> Kernels.lrn(x, size, alpha, beta, bias));
     }
 
     private static Op batchNorm(Attributes a) {
