@@ -63,10 +63,16 @@ public final class Model implements AutoCloseable, Displayable {
 
     /** Loads an ONNX file; preprocessing comes from {@code spec} when given, else from the model's metadata. */
     public static Model fromOnnx(Path file, String name, InputSpec spec) {
+        return fromOnnx(file, name, spec, List.of());
+    }
+
+    /** As {@link #fromOnnx(Path, String, InputSpec)}, with class labels that replace the file's own. */
+    public static Model fromOnnx(Path file, String name, InputSpec spec, List<String> labels) {
         NDManager manager = DjlSetup.engine().newBaseManager();
         try {
             OnnxImporter.Imported imported = OnnxImporter.load(file, manager);
-            return assemble(name, file.toString(), imported, spec, manager);
+            Model m = assemble(name, file.toString(), imported, spec, manager);
+            return labels.isEmpty() ? m : new Model(name, m.source, m.graph, m.input, labels, m.metadata, manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -78,6 +84,23 @@ public final class Model implements AutoCloseable, Displayable {
         try {
             OnnxImporter.Imported imported = OnnxImporter.load(bytes, name, manager);
             return assemble(name, name, imported, spec, manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads a frozen TensorFlow graph ({@code .pb}). GraphDefs carry no preprocessing, so {@code spec} is needed
+     * unless the network takes RGB [0, 1] at the size its input placeholder declares.
+     */
+    public static Model fromTensorFlow(Path file, String name, InputSpec spec, List<String> labels) {
+        NDManager manager = DjlSetup.engine().newBaseManager();
+        try {
+            org.circuitscope.tf.GraphDefImporter.Imported imported =
+                    org.circuitscope.tf.GraphDefImporter.load(file, manager);
+            InputSpec chosen = spec != null ? spec : defaultSpec(imported.inputShape());
+            return new Model(name, file.toString(), imported.graph(), chosen, labels, Map.of(), manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

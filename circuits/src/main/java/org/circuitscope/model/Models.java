@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import org.circuitscope.progress.Progress;
+import org.circuitscope.zoo.ModelZoo;
+import org.circuitscope.zoo.ZooEntry;
 
 /**
- * Loads models by file path or by name. Files: ONNX ({@code .onnx}). Names: {@code organism} (the embedded default
- * model, shipped inside circuitscope).
+ * Loads models by file path or by name. Files: ONNX ({@code .onnx}) and frozen TensorFlow graphs ({@code .pb}).
+ * Names: {@code organism} (the embedded default model, shipped inside circuitscope) and the {@link ModelZoo}'s
+ * entries ({@code inceptionv1}, {@code googlenet}), downloaded once and cached.
  */
 public final class Models {
     public static final String DEFAULT = "organism";
@@ -24,6 +29,11 @@ public final class Models {
 
     /** A model by zoo name or file path; {@code spec} (may be null) overrides the preprocessing. */
     public static Model load(String nameOrPath, InputSpec spec) {
+        return load(nameOrPath, spec, Progress.NONE, ModelZoo.standard());
+    }
+
+    /** As {@link #load(String, InputSpec)}, reporting download progress, with names looked up in {@code zoo}. */
+    public static Model load(String nameOrPath, InputSpec spec, Progress progress, ModelZoo zoo) {
         String key = nameOrPath.trim();
         if (key.equalsIgnoreCase(DEFAULT)) {
             return organism(spec);
@@ -32,11 +42,22 @@ public final class Models {
         if (Files.exists(p)) {
             return loadFile(p, spec);
         }
+        var entry = zoo.find(key);
+        if (entry.isPresent()) {
+            ZooEntry e = entry.get();
+            Path file = zoo.fetch(e, progress);
+            InputSpec chosen = spec != null ? spec : e.input();
+            if (file.toString().endsWith(".pb")) {
+                return Model.fromTensorFlow(file, e.name(), chosen, zoo.labels(e));
+            }
+            return Model.fromOnnx(file, e.name(), chosen, zoo.labels(e));
+        }
         if (key.contains("/") || key.contains(".")) {
             throw new ModelException("no model file at " + p.toAbsolutePath());
         }
-        throw new ModelException("unknown model '" + key + "': give a path to an .onnx file, or one of the names: "
-                + DEFAULT);
+        throw new ModelException("unknown model '" + key + "': give a path to an .onnx or .pb file, or one of the "
+                + "names: " + DEFAULT + ", " + String.join(", ", zoo.entries().stream().map(ZooEntry::name)
+                .toList()));
     }
 
     public static Model loadFile(Path file, InputSpec spec) {
@@ -45,8 +66,11 @@ public final class Models {
         if (lower.endsWith(".onnx")) {
             return Model.fromOnnx(file, n.substring(0, n.length() - 5), spec);
         }
+        if (lower.endsWith(".pb")) {
+            return Model.fromTensorFlow(file, n.substring(0, n.length() - 3), spec, List.of());
+        }
         throw new ModelException("cannot tell the format of " + file + " from its name: circuitscope loads .onnx "
-                + "files");
+                + "(ONNX) and .pb (frozen TensorFlow GraphDef) files");
     }
 
     private static Model organism(InputSpec spec) {
