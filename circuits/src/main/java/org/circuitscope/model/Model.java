@@ -42,6 +42,8 @@ public final class Model implements AutoCloseable, Displayable {
     private final NDManager manager;
     private final LayerGraph layers;
     private final Map<String, String> aliases = new HashMap<>();
+    /** Parameters not tied to a graph node (a TorchScript module's), by name. */
+    private final Map<String, NDArray> extraParameters = new LinkedHashMap<>();
     private volatile boolean closed;
 
     Model(String name, String source, Graph graph, InputSpec input, List<String> labels, Map<String, String> metadata,
@@ -101,6 +103,27 @@ public final class Model implements AutoCloseable, Displayable {
                     org.circuitscope.tf.GraphDefImporter.load(file, manager);
             InputSpec chosen = spec != null ? spec : defaultSpec(imported.inputShape());
             return new Model(name, file.toString(), imported.graph(), chosen, labels, Map.of(), manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads a TorchScript module ({@code .pt}). Its layers are what it returns: a tensor, or a
+     * {@code Dict[str, Tensor]} of named intermediates (the export recipe in the README). TorchScript carries no
+     * preprocessing, so give {@code spec} unless the module takes RGB [0, 1] at 224×224.
+     */
+    public static Model fromTorchScript(Path file, String name, InputSpec spec, List<String> labels) {
+        NDManager manager = DjlSetup.engine().newBaseManager();
+        try {
+            InputSpec chosen = spec != null ? spec : InputSpec.rgb01(224);
+            org.circuitscope.torchscript.TorchScriptImporter.Imported imported =
+                    org.circuitscope.torchscript.TorchScriptImporter.load(file, manager, chosen.height(),
+                            chosen.width());
+            Model m = new Model(name, file.toString(), imported.graph(), chosen, labels, Map.of(), manager);
+            m.extraParameters.putAll(imported.parameters());
+            return m;
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -262,6 +285,32 @@ public final class Model implements AutoCloseable, Displayable {
             out.put(p, toTensor(graph.constants().get(p).array()));
         }
         return out;
+    }
+
+    /** Every parameter of the model by name (for TorchScript modules: their dotted names, e.g. conv1.weight). */
+    public List<String> parameterNames() {
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, Value> e : graph.constants().entrySet()) {
+            if (e.getValue() instanceof Value.Array) {
+                names.add(e.getKey());
+            }
+        }
+        names.addAll(extraParameters.keySet());
+        return names;
+    }
+
+    /** One parameter by name, as a copy. */
+    public Tensor parameter(String parameterName) {
+        ensureOpen();
+        NDArray a = extraParameters.get(parameterName);
+        if (a == null && graph.constants().get(parameterName) instanceof Value.Array v) {
+            a = v.array();
+        }
+        if (a == null) {
+            throw new ModelException("no parameter '" + parameterName + "'; closest: "
+                    + String.join(", ", Names.closest(parameterName, parameterNames(), 5)));
+        }
+        return toTensor(a);
     }
 
     /** The main weight of a layer: for a convolution, its kernel out×in×kh×kw. */

@@ -69,8 +69,11 @@ public final class Models {
         if (lower.endsWith(".pb")) {
             return Model.fromTensorFlow(file, n.substring(0, n.length() - 3), spec, List.of());
         }
+        if (lower.endsWith(".pt") || lower.endsWith(".pth") || lower.endsWith(".torchscript")) {
+            return Model.fromTorchScript(file, n.substring(0, n.lastIndexOf('.')), spec, List.of());
+        }
         throw new ModelException("cannot tell the format of " + file + " from its name: circuitscope loads .onnx "
-                + "(ONNX) and .pb (frozen TensorFlow GraphDef) files");
+                + "(ONNX), .pb (frozen TensorFlow GraphDef) and .pt (TorchScript) files");
     }
 
     private static Model organism(InputSpec spec) {
