@@ -20,4 +20,22 @@ public interface MagicContext {
 
     /** Session state shared by magics (the current model and so on). */
     Session session();
+
+    /**
+     * A progress report for a long computation started by a magic; the kernel shows it as a bar that updates in
+     * place. Its {@code cancelled()} turns true when the user interrupts the cell.
+     */
+    default org.circuitscope.progress.Progress progress(String title) {
+        MagicContext self = this;
+        return new org.circuitscope.progress.Progress() {
+            @Override
+            public void update(long done, long total, String status) {
+            }
+
+            @Override
+            public boolean cancelled() {
+                return self.interrupted();
+            }
+        };
+    }
 }

@@ -13,6 +13,8 @@ import org.circuitscope.model.InputSpec;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.ModelException;
 import org.circuitscope.model.Models;
+import org.circuitscope.zoo.ModelZoo;
+import org.circuitscope.zoo.ZooEntry;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -34,8 +36,9 @@ public final class ModelMagic implements Magic {
 
     @Override
     public String help() {
-        return "load a model (%model load <organism|file.onnx> [--as N] [--input-size S] [--mean ..] [--std ..] "
-                + "[--bgr]), show it (%model), its layers (%model layers), the loaded ones (%model list)";
+        return "load a model (%model load <organism|inceptionv1|googlenet|file.onnx|.pb|.pt> [--as N] "
+                + "[--input-size S] [--mean ..] [--std ..] [--bgr]), show it (%model), its layers (%model layers), "
+                + "loaded and downloadable ones (%model list)";
     }
 
     @Override
@@ -47,7 +50,7 @@ public final class ModelMagic implements Magic {
         String sub = args.get(0);
         List<String> rest = args.subList(1, args.size());
         return switch (sub) {
-            case "load" -> load(models, rest);
+            case "load" -> load(models, rest, context);
             case "layers" -> {
                 MagicArgs a = MagicArgs.parse("model layers", rest, Set.of(), Set.of());
                 yield models.get(a.positional(0)).layers().table();
@@ -66,7 +69,7 @@ public final class ModelMagic implements Magic {
         };
     }
 
-    private static Model load(LoadedModels models, List<String> rest) throws MagicException {
+    private static Model load(LoadedModels models, List<String> rest, MagicContext context) throws MagicException {
         MagicArgs a = MagicArgs.parse("model load", rest, LOAD_OPTIONS, LOAD_FLAGS);
         String what = a.positional(0);
         if (what == null) {
@@ -74,21 +77,34 @@ public final class ModelMagic implements Magic {
                     + ")");
         }
         InputSpec spec = null;
-        if (a.has("input-size") || a.has("mean") || a.has("std") || a.has("range") || a.flag("bgr")
-                || a.flag("rgb")) {
-            try (Model probe = Models.load(what)) {
-                spec = adjust(probe.input(), a);
-            }
-        }
+        ModelZoo zoo = ModelZoo.standard();
         Model model;
         try {
-            model = Models.load(what, spec);
+            if (a.has("input-size") || a.has("mean") || a.has("std") || a.has("range") || a.flag("bgr")
+                    || a.flag("rgb")) {
+                spec = adjust(baseSpec(what, zoo, context), a);
+            }
+            model = Models.load(what, spec, context.progress("loading " + what), zoo);
         } catch (ModelException e) {
             throw new MagicException(e.getMessage(), e);
         }
         String name = a.get("as", defaultName(what));
         models.add(name, model, true);
         return model;
+    }
+
+    /** The preprocessing the model would get without options: the zoo's, the file's, or RGB [0, 1] at 224. */
+    private static InputSpec baseSpec(String what, ModelZoo zoo, MagicContext context) {
+        var entry = zoo.find(what);
+        if (entry.isPresent()) {
+            return entry.get().input();
+        }
+        if (what.endsWith(".pt") || what.endsWith(".pth")) {
+            return InputSpec.rgb01(224);
+        }
+        try (Model probe = Models.load(what, null, context.progress("reading " + what), zoo)) {
+            return probe.input();
+        }
     }
 
     private static InputSpec adjust(InputSpec spec, MagicArgs a) throws MagicException {
@@ -147,6 +163,15 @@ public final class ModelMagic implements Magic {
             state.append("embedded, not loaded");
             source.append("built in");
             layers.appendMissing();
+        }
+        ModelZoo zoo = ModelZoo.standard();
+        for (ZooEntry e : zoo.entries()) {
+            if (!models.has(e.name())) {
+                name.append(e.name());
+                state.append(zoo.isCached(e) ? "cached, not loaded" : "not cached (downloads on load)");
+                source.append(e.url().toString());
+                layers.appendMissing();
+            }
         }
         return Table.create("models", name, state, source, layers);
     }
