@@ -31,7 +31,7 @@ final class OnnxOps {
             "Conv", "Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool",
             "GlobalMaxPool", "LRN", "BatchNormalization", "Concat", "Add", "Sub", "Mul", "Div", "Gemm", "MatMul",
             "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Softmax", "Dropout", "Identity", "Pad",
-            "Constant", "Shape", "Gather", "Cast"));
+            "Constant", "Shape", "Gather", "Cast", "ReduceMean", "Sum"));
 
     private OnnxOps() {
     }
@@ -72,6 +72,14 @@ final class OnnxOps {
             case "Shape" -> shape(a);
             case "Gather" -> gather(a);
             case "Cast" -> cast(a);
+            case "ReduceMean" -> reduceMean(a, opset);
+            case "Sum" -> (in, m) -> {
+                NDArray acc = in[0].array();
+                for (int i = 1; i < in.length; i++) {
+                    acc = acc.add(in[i].array());
+                }
+                return out(in.length == 1 ? acc.duplicate() : acc);
+            };
             default -> throw new GraphException("unsupported ONNX op '" + node.getOpType() + "' at node '"
                     + nodeName(node) + "'. Supported ops: " + String.join(", ", SUPPORTED));
         };
@@ -515,6 +523,32 @@ final class OnnxOps {
             }
             NDArray stacked = NDArrays.stack(parts, axis);
             return out(stacked);
+        };
+    }
+
+    private static Op reduceMean(Attributes a, int opset) {
+        boolean keep = a.getInt("keepdims", 1) != 0;
+        return (in, m) -> {
+            NDArray x = in[0].array();
+            int rank = x.getShape().dimension();
+            long[] axes = opset >= 18 && in.length > 1 && in[1] != null ? in[1].ints().data()
+                    : a.getInts("axes", null);
+            boolean[] reduce = new boolean[rank];
+            if (axes == null || axes.length == 0) {
+                java.util.Arrays.fill(reduce, true);
+            } else {
+                for (long ax : axes) {
+                    reduce[axis(ax, rank)] = true;
+                }
+            }
+            // Mean over each axis in turn, last first, so the remaining axis numbers stay valid.
+            NDArray r = x;
+            for (int ax = rank - 1; ax >= 0; ax--) {
+                if (reduce[ax]) {
+                    r = r.mean(new int[] {ax}, keep);
+                }
+            }
+            return out(r);
         };
     }
 
