@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Times SqueezeNet forward and forward+backward in circuitscope against Python PyTorch in the same run.
+# Needs Debian's python3-torch and python3-onnx (installed here when missing and we are root).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+shared="${CIRCUITSCOPE_SHARED:-$root/../shared}"
+onnx="$shared/models/squeezenet1.0/squeezenet1.0.onnx"
+[ -f "$onnx" ] || { echo "SqueezeNet not found at $onnx (set CIRCUITSCOPE_SHARED)"; exit 1; }
+if ! /usr/bin/python3 -c 'import torch, onnx' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -q python3-torch python3-onnx >/dev/null; else
+    echo "install Debian's python3-torch and python3-onnx first"; exit 1; fi
+fi
+cd "$root"
+mvn -q -B -o install -DskipTests -pl circuits,benchmarks -am 2>/dev/null || mvn -q -B install -DskipTests -pl circuits,benchmarks -am
+cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -cp "$cp" org.circuitscope.bench.ModelBenchmark \
+  "$onnx" /usr/bin/python3 "$here/squeezenet_torch.py" "${RUNS:-10}"
