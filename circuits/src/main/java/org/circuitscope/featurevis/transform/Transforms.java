@@ -1,0 +1,243 @@
+package org.circuitscope.featurevis.transform;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The transforms of Lucid's {@code optvis.transform}: constant padding, jitter (random crop), random scale and random
+ * rotation, and {@link #standard()}, Lucid's default sequence. Scale and rotation resample bilinearly with an index
+ * gather on the flattened image, which PyTorch differentiates (a scatter-add of the weights back to the source
+ * pixels). One random draw serves the whole batch, as in Lucid.
+ */
+public final class Transforms {
+    private Transforms() {
+    }
+
+    /** No change. */
+    public static Transform none() {
+        return named("none", (x, r) -> x, s -> s);
+    }
+
+    /** Pads each side by {@code pixels} with a constant value (Lucid pads with 0.5, mid grey). */
+    public static Transform pad(int pixels, double value) {
+        if (pixels < 0) {
+            throw new IllegalArgumentException("padding must be 0 or more, not " + pixels);
+        }
+        return named("pad(" + pixels + ")", (x, r) -> pixels == 0 ? x
+                : x.pad(new Shape(pixels, pixels, pixels, pixels), value), s -> s + 2 * pixels);
+    }
+
+    public static Transform pad(int pixels) {
+        return pad(pixels, 0.5);
+    }
+
+    /** A random crop that removes {@code pixels} rows and columns in all: a shift of 0..pixels in each direction. */
+    public static Transform jitter(int pixels) {
+        if (pixels < 0) {
+            throw new IllegalArgumentException("jitter must be 0 or more, not " + pixels);
+        }
+        return named("jitter(" + pixels + ")", (x, r) -> {
+            if (pixels == 0) {
+                return x;
+            }
+            long h = x.getShape().get(2);
+            long w = x.getShape().get(3);
+            if (h <= pixels || w <= pixels) {
+                throw new IllegalArgumentException("cannot jitter a " + h + "x" + w + " image by " + pixels);
+            }
+            int dy = r.nextInt(pixels + 1);
+            int dx = r.nextInt(pixels + 1);
+            return x.get(new NDIndex(":, :, {}:{}, {}:{}", dy, dy + h - pixels, dx, dx + w - pixels));
+        }, s -> s - pixels);
+    }
+
+    /** Resizes by a factor drawn from {@code factors} (bilinear; the image grows or shrinks). */
+    public static Transform scale(double... factors) {
+        double[] f = factors.clone();
+        if (f.length == 0) {
+            throw new IllegalArgumentException("scale needs at least one factor");
+        }
+        double min = Arrays.stream(f).min().orElse(1);
+        return named("scale" + Arrays.toString(new double[] {min, Arrays.stream(f).max().orElse(1)}), (x, r) -> {
+            double s = f[r.nextInt(f.length)];
+            long h = x.getShape().get(2);
+            long w = x.getShape().get(3);
+            int oh = Math.max(1, (int) Math.round(h * s));
+            int ow = Math.max(1, (int) Math.round(w * s));
+            if (oh == h && ow == w) {
+                return x;
+            }
+            return resize(x, oh, ow);
+        }, s -> (int) Math.floor(s * min));
+    }
+
+    /** Lucid's scales: 0.9 to 1.1 in steps of 0.02. */
+    public static Transform scale(double low, double high, int count) {
+        double[] f = new double[count];
+        for (int i = 0; i < count; i++) {
+            f[i] = count == 1 ? low : low + (high - low) * i / (count - 1);
+        }
+        return scale(f);
+    }
+
+    /** Rotates about the centre by an angle in degrees drawn from {@code degrees}; the size stays the same. */
+    public static Transform rotate(double... degrees) {
+        double[] d = degrees.clone();
+        if (d.length == 0) {
+            throw new IllegalArgumentException("rotate needs at least one angle");
+        }
+        return named("rotate[" + Arrays.stream(d).min().orElse(0) + ", " + Arrays.stream(d).max().orElse(0) + "]",
+                (x, r) -> {
+                    double a = d[r.nextInt(d.length)];
+                    return a == 0 ? x : rotate(x, Math.toRadians(a));
+                }, s -> s);
+    }
+
+    /** Applies {@code transforms} in order. */
+    public static Transform compose(Transform... transforms) {
+        List<Transform> list = new ArrayList<>(List.of(transforms));
+        StringBuilder name = new StringBuilder();
+        for (Transform t : list) {
+            name.append(name.length() == 0 ? "" : ", ").append(t);
+        }
+        return named(name.toString(), (x, r) -> {
+            NDArray y = x;
+            for (Transform t : list) {
+                y = t.apply(y, r);
+            }
+            return y;
+        }, s -> {
+            int v = s;
+            for (Transform t : list) {
+                v = t.minOutputSize(v);
+            }
+            return v;
+        });
+    }
+
+    /**
+     * Lucid's standard transforms: pad 12 (grey), jitter 8, scale 0.9–1.1, rotate −10°…10° (zero five times as
+     * likely as any other angle), jitter 4.
+     */
+    public static Transform standard() {
+        double[] angles = new double[21 + 5];
+        for (int i = 0; i <= 20; i++) {
+            angles[i] = i - 10;
+        }
+        return compose(pad(12), jitter(8), scale(0.9, 1.1, 11), rotate(angles), jitter(4));
+    }
+
+    // ---- resampling
+
+    /** Bilinear resize (half-pixel centres, like PyTorch's align_corners=false) as two matrix products. */
+    public static NDArray resize(NDArray x, int outH, int outW) {
+        NDManager m = x.getManager();
+        long h = x.getShape().get(2);
+        long w = x.getShape().get(3);
+        NDArray ry = m.create(interpolationMatrix((int) h, outH), new Shape(outH, h));
+        NDArray rxT = m.create(transpose(interpolationMatrix((int) w, outW), outW, (int) w), new Shape(w, outW));
+        return ry.matMul(x).matMul(rxT);
+    }
+
+    /** The (out × in) matrix of 1-D linear interpolation with half-pixel centres and clamped borders. */
+    static float[] interpolationMatrix(int in, int out) {
+        float[] mtx = new float[out * in];
+        double scale = in / (double) out;
+        for (int o = 0; o < out; o++) {
+            double src = Math.max(0, (o + 0.5) * scale - 0.5);
+            int i0 = Math.min((int) Math.floor(src), in - 1);
+            int i1 = Math.min(i0 + 1, in - 1);
+            double t = src - i0;
+            mtx[o * in + i0] += (float) (1 - t);
+            mtx[o * in + i1] += (float) t;
+        }
+        return mtx;
+    }
+
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Rotation about the image centre by {@code radians}, bilinear, with source positions outside the image
+     * clamped to its border (so rotated corners repeat the edge instead of turning black).
+     */
+    public static NDArray rotate(NDArray x, double radians) {
+        NDManager m = x.getManager();
+        Shape s = x.getShape();
+        int h = (int) s.get(2);
+        int w = (int) s.get(3);
+        int plane = h * w;
+        long[][] idx = new long[4][plane];
+        float[][] wt = new float[4][plane];
+        double cy = (h - 1) / 2.0;
+        double cx = (w - 1) / 2.0;
+        double cos = Math.cos(radians);
+        double sin = Math.sin(radians);
+        for (int y = 0; y < h; y++) {
+            for (int xx = 0; xx < w; xx++) {
+                // output pixel p takes the source at R(-θ)(p - c) + c
+                double dy = y - cy;
+                double dx = xx - cx;
+                double sy = cos * dy - sin * dx + cy;
+                double sx = sin * dy + cos * dx + cx;
+                sy = Math.min(Math.max(sy, 0), h - 1);
+                sx = Math.min(Math.max(sx, 0), w - 1);
+                int y0 = Math.min((int) Math.floor(sy), h - 1);
+                int x0 = Math.min((int) Math.floor(sx), w - 1);
+                int y1 = Math.min(y0 + 1, h - 1);
+                int x1 = Math.min(x0 + 1, w - 1);
+                double ty = sy - y0;
+                double tx = sx - x0;
+                int o = y * w + xx;
+                idx[0][o] = (long) y0 * w + x0;
+                idx[1][o] = (long) y0 * w + x1;
+                idx[2][o] = (long) y1 * w + x0;
+                idx[3][o] = (long) y1 * w + x1;
+                wt[0][o] = (float) ((1 - ty) * (1 - tx));
+                wt[1][o] = (float) ((1 - ty) * tx);
+                wt[2][o] = (float) (ty * (1 - tx));
+                wt[3][o] = (float) (ty * tx);
+            }
+        }
+        NDArray flat = x.reshape(s.get(0) * s.get(1), plane);
+        NDArray out = null;
+        for (int k = 0; k < 4; k++) {
+            NDArray g = flat.get(new NDIndex(":, {}", m.create(idx[k])));
+            NDArray term = g.mul(m.create(wt[k], new Shape(1, plane)));
+            out = out == null ? term : out.add(term);
+        }
+        return out.reshape(s);
+    }
+
+    private static Transform named(String name, Transform t, java.util.function.IntUnaryOperator size) {
+        return new Transform() {
+            @Override
+            public NDArray apply(NDArray images, Random random) {
+                return t.apply(images, random);
+            }
+
+            @Override
+            public int minOutputSize(int s) {
+                return size.applyAsInt(s);
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+}
