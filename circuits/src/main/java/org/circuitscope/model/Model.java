@@ -406,7 +406,7 @@ public final class Model implements AutoCloseable, Displayable {
                     if (v instanceof Value.Array a) {
                         result.add(new Layer(n.outputs().get(k), n.opType(), List.copyOf(activationInputs),
                                 a.array().getShape().getShape(), k == 0 ? n.parameterInputs() : List.of(),
-                                k == 0 ? count : 0));
+                                k == 0 ? count : 0, n.attributes()));
                     }
                 }
             }

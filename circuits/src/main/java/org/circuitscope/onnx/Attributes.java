@@ -69,6 +69,24 @@ final class Attributes {
         return a == null ? null : a.getT();
     }
 
+    /**
+     * The integer attributes (INT as a one-element array, INTS as they are), for reading outside the bound op;
+     * a string {@code auto_pad} other than NOTSET is recorded as the key {@code auto_pad=VALUE} with no values.
+     */
+    Map<String, long[]> integers() {
+        Map<String, long[]> r = new HashMap<>();
+        for (AttributeProto a : byName.values()) {
+            if (a.getType() == AttributeProto.AttributeType.INT) {
+                r.put(a.getName(), new long[] {a.getI()});
+            } else if (a.getType() == AttributeProto.AttributeType.INTS) {
+                r.put(a.getName(), getInts(a.getName(), new long[0]));
+            } else if (a.getName().equals("auto_pad") && !a.getS().toStringUtf8().equals("NOTSET")) {
+                r.put("auto_pad=" + a.getS().toStringUtf8(), new long[0]);
+            }
+        }
+        return r;
+    }
+
     long[] requireInts(String name) {
         long[] v = getInts(name, null);
         if (v == null) {

@@ -104,7 +104,7 @@ public final class OnnxImporter {
             List<String> params = n.getInputList().stream()
                     .filter(i -> constants.get(i) instanceof Value.Array).toList();
             nodes.add(new Node(OnnxOps.nodeName(n), n.getOpType(), List.copyOf(n.getInputList()),
-                    List.copyOf(n.getOutputList()), OnnxOps.create(n, opset), params));
+                    List.copyOf(n.getOutputList()), OnnxOps.create(n, opset), params, new Attributes(n).integers()));
         }
         if (!unsupported.isEmpty()) {
             throw new GraphException("the model uses ONNX ops circuitscope does not import: "
