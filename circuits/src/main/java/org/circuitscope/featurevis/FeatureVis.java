@@ -58,6 +58,7 @@ public final class FeatureVis {
     private final Set<Integer> thresholds = new TreeSet<>();
     private List<BufferedImage> start = List.of();
     private List<String> labels;
+    private int redirectSteps = 16;
 
     private FeatureVis(Model model) {
         this.model = model;
@@ -161,6 +162,15 @@ public final class FeatureVis {
         return this;
     }
 
+    /**
+     * For how many first steps the gradient is redirected through closed ReLUs at the objective's layers
+     * (default 16, as Lucid; 0 turns it off). See {@link ReluRedirect}.
+     */
+    public FeatureVis reluRedirectSteps(int n) {
+        this.redirectSteps = Math.max(0, n);
+        return this;
+    }
+
     public FeatureVis labels(List<String> names) {
         this.labels = List.copyOf(names);
         return this;
@@ -189,6 +199,9 @@ public final class FeatureVis {
         List<String> modelLayers = new ArrayList<>(new LinkedHashSet<>(objective.layers()));
         modelLayers.remove(Objectives.INPUT);
         checkSize(modelLayers);
+        ReluRedirect redirect = new ReluRedirect(model, modelLayers);
+        List<String> redirectLayers = new ArrayList<>(new LinkedHashSet<>(modelLayers));
+        redirectLayers.addAll(redirect.extraLayers());
 
         DjlSetup.engine().setRandomSeed((int) (seed ^ (seed >>> 32)));
         Random random = new Random(seed);
@@ -217,8 +230,12 @@ public final class FeatureVis {
                         NDArray images = inst.images(p);
                         NDArray seen = transforms.apply(images, random);
                         Map<String, NDArray> acts = new HashMap<>();
+                        boolean redirecting = step <= redirectSteps && redirect.applies();
                         if (!modelLayers.isEmpty()) {
-                            acts.putAll(model.forward(seen, modelLayers));
+                            acts.putAll(model.forward(seen, redirecting ? redirectLayers : modelLayers));
+                        }
+                        if (redirecting) {
+                            redirect.apply(acts);
                         }
                         acts.put(Objectives.INPUT, images);
                         NDArray v = objective.perImage(acts);
