@@ -31,6 +31,11 @@ public interface ImageSource extends Iterable<Sample> {
         return List.of();
     }
 
+    /** The first {@code n} samples of this source (all of them when it holds fewer). */
+    default ImageSource limit(int n) {
+        return Limited.of(this, n);
+    }
+
     /** Reads the next up-to-{@code n} samples of an iterator: the unit of work for batched model runs. */
     static List<Sample> nextBatch(Iterator<Sample> it, int n) {
         List<Sample> batch = new ArrayList<>(n);

@@ -1,0 +1,258 @@
+package org.circuitscope.activations;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.circuitscope.data.ImageSource;
+import org.circuitscope.data.Sample;
+import org.circuitscope.model.Layer;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.ModelException;
+import org.circuitscope.progress.Progress;
+import org.circuitscope.tensor.Tensor;
+
+/**
+ * Records a model's activations over an image source into a table:
+ * {@code Activations.of(model).layers("fire4/concat").reduce(Reduce.MAX).batchSize(32).run(source, progress)}.
+ * The source is walked lazily, one batch at a time; only the (reduced) numbers are kept, in primitive arrays, so
+ * memory grows with images × channels, not with images × layer size. Each batch's native arrays are freed before
+ * the next batch starts. An interrupt ({@code progress.cancelled()}) stops at the next batch and returns the rows
+ * so far, marked partial.
+ */
+public final class Activations {
+    /** At most this many numbers are kept (so a table fits in memory); more stops the run with a partial table. */
+    public static final long DEFAULT_MAX_VALUES = 100_000_000L;
+
+    private final Model model;
+    private List<String> layers = List.of();
+    private Reduce reduce = Reduce.MAX;
+    private int batchSize = 32;
+    private int limit = -1;
+    private long maxValues = DEFAULT_MAX_VALUES;
+
+    private Activations(Model model) {
+        this.model = model;
+    }
+
+    public static Activations of(Model model) {
+        return new Activations(model);
+    }
+
+    public Activations layers(String... names) {
+        return layers(Arrays.asList(names));
+    }
+
+    public Activations layers(List<String> names) {
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("name at least one layer");
+        }
+        this.layers = List.copyOf(names);
+        return this;
+    }
+
+    public Activations reduce(Reduce r) {
+        this.reduce = r;
+        return this;
+    }
+
+    public Activations batchSize(int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, not " + n);
+        }
+        this.batchSize = n;
+        return this;
+    }
+
+    /** Reads at most {@code n} images of the source (all when n is negative). */
+    public Activations limit(int n) {
+        this.limit = n;
+        return this;
+    }
+
+    /** The largest number of values kept before the run stops with a partial table. */
+    public Activations maxValues(long n) {
+        this.maxValues = n;
+        return this;
+    }
+
+    public ActivationResult run(ImageSource source) {
+        return run(source, Progress.NONE);
+    }
+
+    public ActivationResult run(ImageSource source, Progress progress) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("name the layers to record: Activations.of(model).layers(\"…\")");
+        }
+        List<Layer> resolved = new ArrayList<>();
+        for (String l : layers) {
+            resolved.add(model.layers().get(l));
+        }
+        Features features = Features.of(layers, resolved, reduce);
+        ImageSource src = limit >= 0 ? source.limit(limit) : source;
+        OptionalInt size = src.size();
+        long total = size.isPresent() ? size.getAsInt() : 0;
+        List<String> problems = new ArrayList<>();
+        if (total > 0 && total * features.count() > maxValues) {
+            problems.add("the source has " + total + " images of " + features.count() + " values each, more than "
+                    + maxValues + " in all: only the first " + (maxValues / features.count()) + " are recorded ("
+                    + "reduce the layers, or limit the images)");
+        }
+        ActivationResult.Builder out = new ActivationResult.Builder(model.name(), src.name(), reduce, features);
+        long start = System.nanoTime();
+        boolean partial = false;
+        String[] names = layers.toArray(String[]::new);
+        float[] row = new float[features.count()];
+        Iterator<Sample> it = src.iterator();
+        long capacity = maxValues / features.count();
+        try {
+            while (true) {
+                if (progress.cancelled()) {
+                    partial = true;
+                    break;
+                }
+                int room = (int) Math.min(batchSize, capacity - out.images());
+                if (room <= 0) {
+                    partial = it.hasNext();
+                    if (partial && problems.isEmpty()) {
+                        problems.add("stopped after " + out.images() + " images: more would exceed " + maxValues
+                                + " values (reduce the layers, or limit the images)");
+                    }
+                    break;
+                }
+                List<Sample> batch = ImageSource.nextBatch(it, room);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                List<BufferedImage> images = new ArrayList<>(batch.size());
+                for (Sample s : batch) {
+                    images.add(s.image());
+                }
+                Map<String, Tensor> acts = model.run(images, names);
+                for (int i = 0; i < batch.size(); i++) {
+                    features.fill(acts, i, row);
+                    out.add(batch.get(i).id(), batch.get(i).label(), row);
+                }
+                progress.update(out.images(), total, out.images() + " images");
+            }
+        } finally {
+            problems.addAll(0, src.problems());
+            progress.finish(partial ? "interrupted after " + out.images() + " images" : out.images() + " images");
+        }
+        return out.build(partial, problems, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The columns of one image's row: for each layer, its channels (and positions when not reduced). */
+    static final class Features {
+        final List<String> layerNames;
+        final int[] channels;
+        final int[] heights;
+        final int[] widths;
+        final int[] offsets;
+        final Reduce reduce;
+        private final int count;
+
+        private Features(List<String> layerNames, int[] channels, int[] heights, int[] widths, Reduce reduce) {
+            this.layerNames = layerNames;
+            this.channels = channels;
+            this.heights = heights;
+            this.widths = widths;
+            this.reduce = reduce;
+            this.offsets = new int[channels.length + 1];
+            for (int l = 0; l < channels.length; l++) {
+                offsets[l + 1] = offsets[l] + channels[l] * perChannel(l);
+            }
+            this.count = offsets[channels.length];
+        }
+
+        static Features of(List<String> names, List<Layer> layers, Reduce reduce) {
+            int n = layers.size();
+            int[] c = new int[n];
+            int[] h = new int[n];
+            int[] w = new int[n];
+            for (int i = 0; i < n; i++) {
+                long[] s = layers.get(i).shape();
+                if (s.length == 4) {
+                    c[i] = (int) s[1];
+                    h[i] = (int) s[2];
+                    w[i] = (int) s[3];
+                } else {
+                    long flat = 1;
+                    for (int k = 1; k < s.length; k++) {
+                        flat *= s[k];
+                    }
+                    c[i] = (int) flat;
+                    h[i] = 1;
+                    w[i] = 1;
+                }
+                if (c[i] <= 0) {
+                    throw new ModelException("layer '" + names.get(i) + "' has shape " + Arrays.toString(s)
+                            + ": nothing to record");
+                }
+            }
+            return new Features(List.copyOf(names), c, h, w, reduce);
+        }
+
+        int perChannel(int layer) {
+            return reduce == Reduce.NONE ? heights[layer] * widths[layer] : 1;
+        }
+
+        boolean positions() {
+            return reduce == Reduce.NONE;
+        }
+
+        int count() {
+            return count;
+        }
+
+        /** Image {@code i}'s values of every layer into {@code row}. */
+        void fill(Map<String, Tensor> acts, int i, float[] row) {
+            for (int l = 0; l < layerNames.size(); l++) {
+                Tensor t = acts.get(layerNames.get(l));
+                float[] d = t.data();
+                int hw = heights[l] * widths[l];
+                int base = i * channels[l] * hw;
+                if (reduce == Reduce.NONE || hw == 1) {
+                    System.arraycopy(d, base, row, offsets[l], channels[l] * hw);
+                } else {
+                    for (int c = 0; c < channels[l]; c++) {
+                        row[offsets[l] + c] = reduce.apply(d, base + c * hw, heights[l], widths[l]);
+                    }
+                }
+            }
+        }
+
+        /** The column name of feature {@code f}: {@code layer:channel}, or {@code layer:channel@y,x}. */
+        String name(int f) {
+            int l = layerOf(f);
+            int k = f - offsets[l];
+            int per = perChannel(l);
+            int c = k / per;
+            if (per == 1) {
+                return layerNames.get(l) + ":" + c;
+            }
+            int p = k % per;
+            return layerNames.get(l) + ":" + c + "@" + (p / widths[l]) + "," + (p % widths[l]);
+        }
+
+        /** Channel, y and x of feature {@code f} within its layer. */
+        int[] position(int f) {
+            int l = layerOf(f);
+            int k = f - offsets[l];
+            int per = perChannel(l);
+            int p = k % per;
+            return new int[] {k / per, per == 1 ? 0 : p / widths[l], per == 1 ? 0 : p % widths[l]};
+        }
+
+        int layerOf(int f) {
+            int l = 0;
+            while (offsets[l + 1] <= f) {
+                l++;
+            }
+            return l;
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package org.circuitscope.examples;
+
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.PriorityQueue;
+import org.circuitscope.data.ImageSource;
+import org.circuitscope.data.Sample;
+import org.circuitscope.image.Images;
+import org.circuitscope.model.Layer;
+import org.circuitscope.model.LayerGraph;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.ModelException;
+import org.circuitscope.model.Unit;
+import org.circuitscope.progress.Progress;
+import org.circuitscope.tensor.Tensor;
+
+/**
+ * The images of a source that drive a unit hardest: {@code DatasetExamples.of(model, Unit.parse("fire4/concat:12"))
+ * .k(9).run(source, progress)}. A channel's value on an image is its maximum over positions (the minimum when
+ * {@link #negative(boolean) negative}); a neuron's is its value at its position; a direction's is the largest
+ * (smallest) projection over positions. Only the k best images so far are kept, so any size of source works. Each
+ * example carries the box of input pixels the unit's receptive field covers at the position of its extreme value.
+ * Asked for the most negative examples of a layer that follows a ReLU (where nothing is negative), the unit is read
+ * before the ReLU: through Relu, and through Concat to the input that holds the channel ({@link #preRelu}).
+ */
+public final class DatasetExamples {
+    private final Model model;
+    private final Unit unit;
+    private int k = 9;
+    private boolean negative;
+    private boolean preRelu = true;
+    private int batchSize = 32;
+    private int limit = -1;
+
+    private DatasetExamples(Model model, Unit unit) {
+        this.model = model;
+        this.unit = unit;
+    }
+
+    public static DatasetExamples of(Model model, Unit unit) {
+        return new DatasetExamples(model, unit);
+    }
+
+    public static DatasetExamples of(Model model, String unit) {
+        return new DatasetExamples(model, Unit.parse(unit));
+    }
+
+    public DatasetExamples k(int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("k must be positive, not " + n);
+        }
+        this.k = n;
+        return this;
+    }
+
+    /** The most negative examples instead of the most positive ones. */
+    public DatasetExamples negative(boolean b) {
+        this.negative = b;
+        return this;
+    }
+
+    /** Whether negative examples of a post-ReLU unit are read before the ReLU (default true). */
+    public DatasetExamples preRelu(boolean b) {
+        this.preRelu = b;
+        return this;
+    }
+
+    public DatasetExamples batchSize(int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, not " + n);
+        }
+        this.batchSize = n;
+        return this;
+    }
+
+    public DatasetExamples limit(int n) {
+        this.limit = n;
+        return this;
+    }
+
+    public ExamplesResult run(ImageSource source) {
+        return run(source, Progress.NONE);
+    }
+
+    public ExamplesResult run(ImageSource source, Progress progress) {
+        Unit read = negative && preRelu ? beforeRelu(model.layers(), unit) : unit;
+        Layer layer = model.layers().get(read.layer());
+        int channels = (int) layer.channels();
+        int channel = channelOf(read);
+        if (channel >= channels) {
+            throw new ModelException("layer '" + layer.name() + "' has " + channels + " channels (0.."
+                    + (channels - 1) + "); there is no channel " + channel);
+        }
+        if (read instanceof Unit.Direction d && d.vector().length != channels) {
+            throw new ModelException("the direction has " + d.vector().length + " values but layer '"
+                    + layer.name() + "' has " + channels + " channels");
+        }
+        int h = layer.spatial() ? (int) layer.shape()[2] : 1;
+        int w = layer.spatial() ? (int) layer.shape()[3] : 1;
+        if (read instanceof Unit.Neuron n && (n.y() >= h || n.x() >= w)) {
+            throw new ModelException("layer '" + layer.name() + "' is " + h + "×" + w + "; there is no position "
+                    + n.y() + "," + n.x());
+        }
+        ReceptiveField rf = ReceptiveField.of(model, layer.name());
+        int inH = model.input().height();
+        int inW = model.input().width();
+        float sign = negative ? -1f : 1f;
+        // A min-heap on signed value: its head is the weakest of the k kept; ties keep the earlier image.
+        Comparator<Candidate> weakestFirst = Comparator.comparingDouble((Candidate c) -> sign * c.value)
+                .thenComparing(Comparator.comparingLong((Candidate c) -> c.index).reversed());
+        PriorityQueue<Candidate> best = new PriorityQueue<>(weakestFirst);
+        ImageSource src = limit >= 0 ? source.limit(limit) : source;
+        OptionalInt size = src.size();
+        long total = size.isPresent() ? size.getAsInt() : 0;
+        long seen = 0;
+        boolean partial = false;
+        Iterator<Sample> it = src.iterator();
+        try {
+            while (true) {
+                if (progress.cancelled()) {
+                    partial = true;
+                    break;
+                }
+                List<Sample> batch = ImageSource.nextBatch(it, batchSize);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                List<BufferedImage> images = new ArrayList<>(batch.size());
+                for (Sample s : batch) {
+                    images.add(s.image());
+                }
+                Tensor t = model.run(images, layer.name()).get(layer.name());
+                float[] d = t.data();
+                int per = channels * h * w;
+                for (int i = 0; i < batch.size(); i++) {
+                    Candidate c = score(read, d, i * per, channels, h, w, sign);
+                    c.index = seen + i;
+                    if (best.size() < k || weakestFirst.compare(c, best.peek()) > 0) {
+                        Sample s = batch.get(i);
+                        c.id = s.id();
+                        c.label = s.label();
+                        BufferedImage img = s.image();
+                        c.image = img.getWidth() == inW && img.getHeight() == inH ? img : Images.resize(img, inW, inH);
+                        best.add(c);
+                        if (best.size() > k) {
+                            best.poll();
+                        }
+                    }
+                }
+                seen += batch.size();
+                progress.update(seen, total, seen + " images");
+            }
+        } finally {
+            progress.finish(partial ? "interrupted after " + seen + " images" : seen + " images");
+        }
+        List<Candidate> ranked = new ArrayList<>(best);
+        ranked.sort(weakestFirst.reversed());
+        List<Example> examples = new ArrayList<>();
+        for (int r = 0; r < ranked.size(); r++) {
+            Candidate c = ranked.get(r);
+            Rectangle box = rf.box(c.y, c.x, inH, inW);
+            examples.add(new Example(r + 1, c.id, c.label, c.value, c.y, c.x, box, c.image));
+        }
+        return new ExamplesResult(model.name(), unit, read, negative, rf, examples, seen, partial, src.problems(),
+                src.name());
+    }
+
+    private static final class Candidate {
+        float value;
+        int y;
+        int x;
+        long index;
+        String id;
+        String label;
+        BufferedImage image;
+    }
+
+    private static Candidate score(Unit u, float[] d, int base, int channels, int h, int w, float sign) {
+        Candidate c = new Candidate();
+        int hw = h * w;
+        if (u instanceof Unit.Neuron n) {
+            c.value = d[base + n.channel() * hw + n.y() * w + n.x()];
+            c.y = n.y();
+            c.x = n.x();
+        } else if (u instanceof Unit.Channel ch) {
+            int off = base + ch.channel() * hw;
+            int arg = 0;
+            for (int p = 1; p < hw; p++) {
+                if (sign * d[off + p] > sign * d[off + arg]) {
+                    arg = p;
+                }
+            }
+            c.value = d[off + arg];
+            c.y = arg / w;
+            c.x = arg % w;
+        } else if (u instanceof Unit.Direction dir) {
+            float[] v = dir.vector();
+            float bestV = 0;
+            int arg = -1;
+            for (int p = 0; p < hw; p++) {
+                double s = 0;
+                for (int ch = 0; ch < channels; ch++) {
+                    s += (double) v[ch] * d[base + ch * hw + p];
+                }
+                if (arg < 0 || sign * s > sign * bestV) {
+                    bestV = (float) s;
+                    arg = p;
+                }
+            }
+            c.value = bestV;
+            c.y = arg / w;
+            c.x = arg % w;
+        }
+        return c;
+    }
+
+    /**
+     * The same unit read before the ReLU that ends its layer: through Relu to its input, and through a channel
+     * Concat to the input holding the channel (with the channel renumbered). Other layers are returned as they are.
+     */
+    public static Unit beforeRelu(LayerGraph graph, Unit unit) {
+        String layer = graph.get(unit.layer()).name();
+        int channel = channelOf(unit);
+        boolean passedRelu = false;
+        for (int guard = 0; guard < 64; guard++) {
+            Layer l = graph.get(layer);
+            if (l.op().equals("Relu") && l.inputs().size() == 1) {
+                layer = l.inputs().get(0);
+                passedRelu = true;
+                continue;
+            }
+            long[] axis = l.attribute("axis", new long[] {1});
+            boolean channelAxis = axis[0] == 1 || axis[0] == -3 && l.shape().length == 4;
+            if (l.op().equals("Concat") && channelAxis && channel >= 0) {
+                int offset = 0;
+                String found = null;
+                for (String in : l.inputs()) {
+                    int c = (int) graph.get(in).channels();
+                    if (channel < offset + c) {
+                        found = in;
+                        break;
+                    }
+                    offset += c;
+                }
+                if (found == null || !graph.get(found).op().equals("Relu")) {
+                    break;
+                }
+                layer = found;
+                channel -= offset;
+                continue;
+            }
+            break;
+        }
+        if (!passedRelu) {
+            return unit;
+        }
+        if (unit instanceof Unit.Neuron n) {
+            return Unit.neuron(layer, channel, n.y(), n.x());
+        }
+        if (unit instanceof Unit.Direction d) {
+            return Unit.direction(layer, d.vector());
+        }
+        return Unit.channel(layer, channel);
+    }
+
+    static int channelOf(Unit u) {
+        if (u instanceof Unit.Channel c) {
+            return c.channel();
+        }
+        if (u instanceof Unit.Neuron n) {
+            return n.channel();
+        }
+        return -1;
+    }
+
+}
