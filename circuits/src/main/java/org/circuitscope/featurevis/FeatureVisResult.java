@@ -63,6 +63,45 @@ public final class FeatureVisResult implements Displayable {
         this.model = model;
     }
 
+    /**
+     * Several results side by side as one (the chunks of a layer sheet): images and labels in order, the traces
+     * joined image by image over the steps all parts completed.
+     */
+    public static FeatureVisResult combine(List<FeatureVisResult> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to combine");
+        }
+        List<String> labels = new ArrayList<>();
+        List<BufferedImage> images = new ArrayList<>();
+        int steps = Integer.MAX_VALUE;
+        boolean interrupted = false;
+        double seconds = 0;
+        for (FeatureVisResult r : parts) {
+            labels.addAll(r.labels);
+            images.addAll(r.images);
+            steps = Math.min(steps, r.trace.size());
+            interrupted |= r.interrupted;
+            seconds += r.seconds;
+        }
+        List<float[]> trace = new ArrayList<>();
+        for (int s = 0; s < steps; s++) {
+            float[] row = new float[images.size()];
+            int at = 0;
+            for (FeatureVisResult r : parts) {
+                float[] v = r.trace.get(s);
+                System.arraycopy(v, 0, row, at, v.length);
+                at += v.length;
+            }
+            trace.add(row);
+        }
+        FeatureVisResult first = parts.get(0);
+        int done = interrupted ? steps : first.stepsDone;
+        String objective = first.objective.replaceAll(" channels .*$", "") + " channels "
+                + labels.get(0).replaceAll(".*:", "") + "–" + labels.get(labels.size() - 1).replaceAll(".*:", "");
+        return new FeatureVisResult(objective, labels, images, trace, Map.of(done, images), interrupted, done,
+                first.stepsPlanned, seconds, first.param, first.transforms, first.seed, first.model);
+    }
+
     /** The optimised images, one per batch entry. */
     public List<BufferedImage> images() {
         return images;

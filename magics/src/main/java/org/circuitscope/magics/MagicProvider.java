@@ -10,6 +10,7 @@ public final class MagicProvider {
 
     public static List<Magic> all() {
         return List.of(
-                new ModelMagic());
+                new ModelMagic(),
+                new org.circuitscope.magics.featurevis.FeatureVisMagic());
     }
 }

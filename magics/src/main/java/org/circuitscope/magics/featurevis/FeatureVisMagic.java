@@ -1,0 +1,204 @@
+package org.circuitscope.magics.featurevis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.circuitscope.featurevis.FeatureVis;
+import org.circuitscope.featurevis.FeatureVisResult;
+import org.circuitscope.featurevis.objectives.Objectives;
+import org.circuitscope.featurevis.objectives.VisObjective;
+import org.circuitscope.featurevis.param.ImageParams;
+import org.circuitscope.magics.LoadedModels;
+import org.circuitscope.magics.Magic;
+import org.circuitscope.magics.MagicArgs;
+import org.circuitscope.magics.MagicContext;
+import org.circuitscope.magics.MagicException;
+import org.circuitscope.model.Layer;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.ModelException;
+import org.circuitscope.model.Unit;
+
+/**
+ * {@code %featurevis [model] layer:channel [--steps N] [--size S] [--batch B] [--diversity W] [--negative]
+ * [--param fft|pixel] [--seed N] [--lr R] [--as VAR]} renders a feature visualisation of one unit (a neuron with
+ * {@code layer:channel@y,x}); {@code %featurevis [model] layer --channels 0-63} renders a layer sheet, optimising
+ * up to {@code --batch} channels together (image i shows channel i).
+ */
+public final class FeatureVisMagic implements Magic {
+    private static final Set<String> OPTIONS = Set.of("steps", "size", "batch", "diversity", "param", "seed",
+            "channels", "lr", "as");
+    private static final Set<String> FLAGS = Set.of("negative");
+    /** Most channels of a sheet optimised in one batch by default. */
+    static final int SHEET_BATCH = 16;
+    static final int MAX_SHEET = 1024;
+
+    @Override
+    public String name() {
+        return "featurevis";
+    }
+
+    @Override
+    public String help() {
+        return "feature visualisation: %featurevis [model] layer:channel [--steps 512] [--size 128] [--batch B] "
+                + "[--diversity W] [--negative] [--param fft|pixel] [--seed N] [--lr 0.05] [--as VAR]; a layer "
+                + "sheet: %featurevis [model] layer --channels 0-63";
+    }
+
+    @Override
+    public Object line(MagicContext context, List<String> args) throws Exception {
+        MagicArgs a = MagicArgs.parse("featurevis", args, OPTIONS, FLAGS);
+        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(a.positionals(), 1);
+        if (chosen.rest().size() != 1) {
+            throw new MagicException("%featurevis needs one unit, e.g. %featurevis fire4/concat:12 (or "
+                    + "layer:channel@y,x for a neuron), or a layer with --channels 0-63 for a sheet"
+                    + (chosen.rest().isEmpty() ? "" : "; got " + chosen.rest()));
+        }
+        Model model = chosen.model();
+        String target = chosen.rest().get(0);
+        int steps = a.getInt("steps", 512);
+        int size = a.getInt("size", 128);
+        long seed = a.getInt("seed", 0);
+        double lr = a.getDouble("lr", 0.05);
+        double diversity = a.getDouble("diversity", 0);
+        if (steps < 1) {
+            throw new MagicException("%featurevis: --steps must be at least 1, not " + steps);
+        }
+        if (size < FeatureVis.MIN_SIZE) {
+            throw new MagicException("%featurevis: --size " + size + " is too small; use at least "
+                    + FeatureVis.MIN_SIZE + " (the model was built for " + model.input().height() + ")");
+        }
+        if (size > 1024) {
+            throw new MagicException("%featurevis: --size " + size + " is too large; use at most 1024");
+        }
+        if (!(lr > 0)) {
+            throw new MagicException("%featurevis: --lr must be positive, not " + a.get("lr"));
+        }
+        try {
+            FeatureVisResult result = a.has("channels")
+                    ? sheet(context, model, target, a, steps, size, seed, lr, diversity)
+                    : single(context, model, target, a, steps, size, seed, lr, diversity);
+            if (a.has("as")) {
+                context.setVariable(a.get("as"), FeatureVisResult.class.getName(), result);
+            }
+            return result;
+        } catch (ModelException | IllegalArgumentException e) {
+            throw new MagicException("%featurevis: " + e.getMessage(), e);
+        }
+    }
+
+    private static FeatureVisResult single(MagicContext context, Model model, String target, MagicArgs a, int steps,
+                                           int size, long seed, double lr, double diversity) throws MagicException {
+        if (!target.contains(":") || !Unit.FORM.matcher(target).matches()) {
+            String hint = model.layers().contains(target) ? " (" + target + " has "
+                    + model.layers().get(target).channels() + " channels)" : "";
+            throw new MagicException("%featurevis: '" + target + "' is not a unit: write layer:channel (e.g. "
+                    + "fire4/concat:12), layer:channel@y,x for a neuron, or give --channels for a sheet of "
+                    + "layer " + target + hint);
+        }
+        Unit unit = Unit.parse(target);
+        VisObjective objective = Objectives.unit(unit);
+        if (a.flag("negative")) {
+            objective = objective.negate();
+        }
+        int batch = a.getInt("batch", 1);
+        if (batch < 1 || batch > 64) {
+            throw new MagicException("%featurevis: --batch must be between 1 and 64, not " + batch);
+        }
+        if (diversity != 0) {
+            if (batch < 2) {
+                throw new MagicException("%featurevis: --diversity needs a batch of 2 or more images (--batch 4)");
+            }
+            objective = objective.minus(Objectives.diversity(unit.layer()).times(diversity));
+        }
+        FeatureVis vis = FeatureVis.of(model).objective(objective).steps(steps).size(size).seed(seed)
+                .learningRate(lr).batch(batch).param(param(a));
+        return vis.render(context.progress("featurevis " + objective.description()));
+    }
+
+    private static FeatureVisResult sheet(MagicContext context, Model model, String layerName, MagicArgs a,
+                                          int steps, int size, long seed, double lr, double diversity)
+            throws MagicException {
+        if (layerName.contains(":") && !model.layers().contains(layerName)) {
+            throw new MagicException("%featurevis: --channels makes a sheet of a layer: give the layer alone, not '"
+                    + layerName + "'");
+        }
+        if (diversity != 0 || a.flag("negative")) {
+            throw new MagicException("%featurevis: --diversity and --negative are for single units, not sheets");
+        }
+        Layer layer = model.layers().get(layerName);
+        int[] channels = channels(a.get("channels"), (int) layer.channels(), layer.name());
+        int batch = a.getInt("batch", SHEET_BATCH);
+        if (batch < 1) {
+            throw new MagicException("%featurevis: --batch must be at least 1, not " + batch);
+        }
+        org.circuitscope.progress.Progress outer = context.progress("featurevis sheet " + layer.name());
+        List<java.awt.image.BufferedImage> images = new ArrayList<>();
+        List<FeatureVisResult> parts = new ArrayList<>();
+        for (int start = 0; start < channels.length; start += batch) {
+            int[] chunk = java.util.Arrays.copyOfRange(channels, start, Math.min(channels.length, start + batch));
+            int offset = start;
+            org.circuitscope.progress.Progress inner = new org.circuitscope.progress.Progress() {
+                @Override
+                public void update(long done, long total, String status) {
+                    outer.update((long) offset * steps + done * chunk.length, (long) channels.length * steps,
+                            "channels " + chunk[0] + "–" + chunk[chunk.length - 1] + ": " + status);
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return outer.cancelled();
+                }
+            };
+            FeatureVisResult r = FeatureVis.sheet(model, layer.name(), chunk).steps(steps).size(size).seed(seed)
+                    .learningRate(lr).param(param(a)).render(inner);
+            parts.add(r);
+            images.addAll(r.images());
+            if (r.interrupted()) {
+                break;
+            }
+        }
+        outer.finish("sheet of " + images.size() + " channels");
+        return parts.size() == 1 ? parts.get(0) : FeatureVisResult.combine(parts);
+    }
+
+    private static org.circuitscope.featurevis.param.ImageParam param(MagicArgs a) throws MagicException {
+        String p = a.get("param", "fft");
+        try {
+            return ImageParams.byName(p);
+        } catch (IllegalArgumentException e) {
+            throw new MagicException("%featurevis: --param must be fft or pixel, not '" + p + "'");
+        }
+    }
+
+    /** Parses "0-63", "1,5,9" or "0-3,10". */
+    static int[] channels(String spec, int count, String layer) throws MagicException {
+        Set<Integer> out = new TreeSet<>();
+        for (String part : spec.split(",")) {
+            String p = part.trim();
+            try {
+                int dash = p.indexOf('-', 1);
+                int lo = Integer.parseInt(dash < 0 ? p : p.substring(0, dash).trim());
+                int hi = dash < 0 ? lo : Integer.parseInt(p.substring(dash + 1).trim());
+                if (lo < 0 || hi < lo) {
+                    throw new MagicException("%featurevis: --channels range '" + p + "' is empty or negative");
+                }
+                if (hi >= count) {
+                    throw new MagicException("%featurevis: channel " + hi + " is out of range: layer '" + layer
+                            + "' has " + count + " channels (0–" + (count - 1) + ")");
+                }
+                for (int c = lo; c <= hi; c++) {
+                    out.add(c);
+                }
+            } catch (NumberFormatException e) {
+                throw new MagicException("%featurevis: --channels takes ranges like 0-63 or lists like 1,5,9, not '"
+                        + spec + "'");
+            }
+        }
+        if (out.size() > MAX_SHEET) {
+            throw new MagicException("%featurevis: a sheet of " + out.size() + " channels is too many; at most "
+                    + MAX_SHEET);
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
