@@ -2,6 +2,8 @@ package org.circuitscope.kernel;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -45,6 +47,7 @@ public final class CircuitscopeKernel extends BaseKernel implements ClasspathTar
     private final CellErrorFormatter errors;
     private final Map<String, RawLineMagic> rawLineMagics = new ConcurrentHashMap<>();
     private final AtomicInteger depth = new AtomicInteger();
+    private final CompletableFuture<Void> ready;
 
     CircuitscopeKernel(String name, String version, JupyterIO io, CommManager commManager, Renderer renderer,
                        MagicsRegistry magicsRegistry, boolean extensionsEnabled, StringStyler errorStyler) {
@@ -58,7 +61,13 @@ public final class CircuitscopeKernel extends BaseKernel implements ClasspathTar
         this.cells = new CellRunner(evaluator, new KernelMagicInvoker(this, rawLineMagics), runner);
         this.errors = new CellErrorFormatter(errorStyler);
         CellInterrupts.install(runner::interruptRequested);
-        evaluator.eval(DEFAULT_IMPORTS.stream().map(i -> "import " + i + ";").collect(Collectors.joining("\n")));
+        // JShell's first evaluation warms up the compiler (seconds): do it while Jupyter connects
+        String imports = DEFAULT_IMPORTS.stream().map(i -> "import " + i + ";").collect(Collectors.joining("\n"));
+        this.ready = CompletableFuture.runAsync(() -> evaluator.eval(imports), runnable -> {
+            Thread t = new Thread(runnable, "circuitscope-warmup");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     private static LanguageInfo languageInfo() {
@@ -79,6 +88,7 @@ public final class CircuitscopeKernel extends BaseKernel implements ClasspathTar
     public Object evalRaw(String code) {
         if (depth.getAndIncrement() == 0) {
             runner.reset();
+            awaitReady();
         }
         try {
             return cells.run(code);
@@ -87,6 +97,16 @@ public final class CircuitscopeKernel extends BaseKernel implements ClasspathTar
             throw new IllegalStateException(e.toString(), e);
         } finally {
             depth.decrementAndGet();
+        }
+    }
+
+    /** Waits for the default imports; their failure is the kernel's, so it fails every cell that follows. */
+    private void awaitReady() {
+        try {
+            ready.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("the kernel could not evaluate its default imports: " + e.getCause(),
+                    e.getCause());
         }
     }
 

@@ -19,6 +19,11 @@ public final class KernelMain {
         if (args.length >= 1 && args[0].equals("install")) {
             System.exit(KernelSpecInstaller.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
+        if (args.length == 1 && args[0].equals("warmup")) {
+            CircuitscopeKernel kernel = CircuitscopeKernel.builder().build();
+            KernelWarmup.run(kernel);
+            System.exit(0);
+        }
         if (args.length != 1 || args[0].startsWith("-")) {
             System.err.println("usage: java -jar circuitscope-kernel.jar <connection-file>\n"
                     + "       java -jar circuitscope-kernel.jar install [--user|--sys-prefix|--prefix DIR] "

@@ -3,7 +3,7 @@ package org.circuitscope.kernel.install;
 import java.nio.file.Path;
 
 /** What {@code install} was asked for: where the kernelspec goes and what it is called. */
-public record InstallOptions(Scope scope, Path prefix, String name, String displayName) {
+public record InstallOptions(Scope scope, Path prefix, String name, String displayName, boolean classDataArchive) {
     public static final String DEFAULT_NAME = "circuitscope";
     public static final String DEFAULT_DISPLAY_NAME = "Java (circuitscope)";
 
@@ -14,6 +14,7 @@ public record InstallOptions(Scope scope, Path prefix, String name, String displ
         Path prefix = null;
         String name = DEFAULT_NAME;
         String displayName = DEFAULT_DISPLAY_NAME;
+        boolean classDataArchive = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -24,6 +25,7 @@ public record InstallOptions(Scope scope, Path prefix, String name, String displ
                     prefix = Path.of(value(args, ++i, a));
                 }
                 case "--name" -> name = value(args, ++i, a);
+                case "--no-cds" -> classDataArchive = false;
                 case "--display-name" -> displayName = value(args, ++i, a);
                 default -> {
                     if (a.startsWith("--prefix=")) {
@@ -42,7 +44,7 @@ public record InstallOptions(Scope scope, Path prefix, String name, String displ
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("kernel name '" + name + "' may only hold letters, digits, . _ and -");
         }
-        return new InstallOptions(scope, prefix, name, displayName);
+        return new InstallOptions(scope, prefix, name, displayName, classDataArchive);
     }
 
     private static String value(String[] args, int i, String option) {

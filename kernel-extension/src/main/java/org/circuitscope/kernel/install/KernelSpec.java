@@ -14,11 +14,12 @@ final class KernelSpec {
     private KernelSpec() {
     }
 
-    static String json(Path java, Path kernelJar, String displayName) {
+    static String json(Path java, Path kernelJar, String displayName, List<String> extraJvmOptions) {
         JsonObject spec = new JsonObject();
         JsonArray argv = new JsonArray();
         argv.add(java.toString());
         JVM_OPTIONS.forEach(argv::add);
+        extraJvmOptions.forEach(argv::add);
         argv.add("-jar");
         argv.add(kernelJar.toString());
         argv.add("{connection_file}");

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
  */
 public final class KernelSpecInstaller {
     static final String JAR_NAME = "circuitscope-kernel.jar";
+    static final String ARCHIVE_NAME = "kernel.jsa";
 
     private final Map<String, String> env;
     private final Path home;
@@ -79,18 +80,33 @@ public final class KernelSpecInstaller {
         }
         Path installedJar = dir.resolve(JAR_NAME);
         Files.deleteIfExists(installedJar);
-        place(kernelJar, installedJar);
+        Files.copy(kernelJar, installedJar);
 
-        Files.writeString(dir.resolve("kernel.json"), KernelSpec.json(java, installedJar, options.displayName()),
-                StandardCharsets.UTF_8);
+        List<String> jvmOptions = new ArrayList<>();
+        Path archive = dir.resolve(ARCHIVE_NAME);
+        Files.deleteIfExists(archive);
+        if (options.classDataArchive()) {
+            if (ClassDataArchive.create(java, installedJar, archive, out)) {
+                jvmOptions.add("-XX:SharedArchiveFile=" + archive);
+            }
+        }
+        Files.writeString(dir.resolve("kernel.json"), KernelSpec.json(java, installedJar, options.displayName(),
+                jvmOptions), StandardCharsets.UTF_8);
         copyLogo(dir);
         out.println("Placed the kernel jar and " + jars.size() + " library jars (" + linked + " hard-linked) in "
                 + dir);
         return dir;
     }
 
-    /** Hard-links {@code source} at {@code target}, or copies it; true when linked. */
+    /**
+     * Hard-links a released jar at {@code target}, or copies it; true when linked. Snapshot jars are always copied: a
+     * rebuild may rewrite them in place, and a link would change the installed kernel under a running JVM.
+     */
     private static boolean place(Path source, Path target) throws IOException {
+        if (source.getFileName().toString().contains("-SNAPSHOT")) {
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+            return false;
+        }
         try {
             Files.createLink(target, source);
             return true;

@@ -27,10 +27,14 @@ public final class CodeAssistant {
     }
 
     public Completions complete(String code, int cursor) {
-        int start = snippetStart(code, cursor);
+        return evaluator.analyze(analysis -> complete(analysis, code, cursor));
+    }
+
+    private Completions complete(SourceCodeAnalysis analysis, String code, int cursor) {
+        int start = snippetStart(analysis, code, cursor);
         String snippet = code.substring(start);
         int[] anchor = new int[1];
-        List<Suggestion> suggestions = analysis().completionSuggestions(snippet, cursor - start, anchor);
+        List<Suggestion> suggestions = analysis.completionSuggestions(snippet, cursor - start, anchor);
         List<Suggestion> sorted = new ArrayList<>(suggestions);
         sorted.sort(Comparator.comparing((Suggestion s) -> !s.matchesType()).thenComparing(Suggestion::continuation));
         Set<String> options = new LinkedHashSet<>();
@@ -40,6 +44,10 @@ public final class CodeAssistant {
 
     /** Signatures (and javadoc when the JDK has it) of what is under the cursor, or an empty string. */
     public String documentation(String code, int cursor) {
+        return evaluator.analyze(analysis -> documentation(analysis, code, cursor));
+    }
+
+    private String documentation(SourceCodeAnalysis analysis, String code, int cursor) {
         int at = Math.min(cursor, code.length());
         // anywhere inside an identifier means the whole identifier; a following '(' asks for the method
         while (at < code.length() && Character.isJavaIdentifierPart(code.charAt(at))) {
@@ -52,8 +60,8 @@ public final class CodeAssistant {
         if (paren < code.length() && code.charAt(paren) == '(') {
             at = paren + 1;
         }
-        int start = snippetStart(code, at);
-        List<Documentation> docs = analysis().documentation(code.substring(start), at - start, true);
+        int start = snippetStart(analysis, code, at);
+        List<Documentation> docs = analysis.documentation(code.substring(start), at - start, true);
         StringBuilder text = new StringBuilder();
         for (Documentation d : docs) {
             if (text.length() > 0) {
@@ -70,9 +78,13 @@ public final class CodeAssistant {
     public enum Status { COMPLETE, INCOMPLETE, INVALID }
 
     public Status completeness(String code) {
+        return evaluator.analyze(analysis -> completeness(analysis, code));
+    }
+
+    private static Status completeness(SourceCodeAnalysis analysis, String code) {
         String remaining = code;
         while (!remaining.isBlank()) {
-            CompletionInfo info = analysis().analyzeCompletion(remaining);
+            CompletionInfo info = analysis.analyzeCompletion(remaining);
             Completeness c = info.completeness();
             if (c == Completeness.EMPTY) {
                 return Status.COMPLETE;
@@ -89,11 +101,11 @@ public final class CodeAssistant {
     }
 
     /** Where the snippet that contains {@code cursor} begins. */
-    private int snippetStart(String code, int cursor) {
+    private static int snippetStart(SourceCodeAnalysis analysis, String code, int cursor) {
         String rest = code.substring(0, Math.min(cursor, code.length()));
         int offset = 0;
         while (!rest.isBlank()) {
-            CompletionInfo info = analysis().analyzeCompletion(rest);
+            CompletionInfo info = analysis.analyzeCompletion(rest);
             if (!info.completeness().isComplete() || info.remaining().isBlank()) {
                 break;
             }
@@ -109,9 +121,5 @@ public final class CodeAssistant {
             offset++;
         }
         return offset;
-    }
-
-    private SourceCodeAnalysis analysis() {
-        return evaluator.analysis();
     }
 }

@@ -63,13 +63,23 @@ public final class InterruptibleRunner {
         if (f == null) {
             return result.get();
         }
-        if (f instanceof ThreadDeath) {
+        if (stoppedBy(f)) {
             throw new CellInterruptedException();
         }
         if (f instanceof Exception e) {
             throw e;
         }
         throw (Error) f;
+    }
+
+    /** A ThreadDeath from our stop(), directly or wrapped by reflection (snippets run through Method.invoke). */
+    private static boolean stoppedBy(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ThreadDeath) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Forgets an earlier interrupt; called when a new cell starts. */

@@ -161,8 +161,9 @@ public final class JShellEvaluator implements AutoCloseable {
         return vars;
     }
 
-    SourceCodeAnalysis analysis() {
-        return shell.sourceCodeAnalysis();
+    /** Runs a source analysis (completion, documentation) while no snippet is being evaluated. */
+    synchronized <T> T analyze(java.util.function.Function<SourceCodeAnalysis, T> analysis) {
+        return analysis.apply(shell.sourceCodeAnalysis());
     }
 
     /** Ends a running snippet (see {@link InterruptibleRunner#interrupt()}). */

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# ./test.sh: every test. Maven unit tests of all modules, then the installed kernel driven through jupyter_client
+# (protocol test), every notebook in notebooks/ executed in real Jupyter, and binder's postBuild in a scratch HOME.
+# Runs all stages, reports each, exits non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "$0")"
+source .ci/ensure-tools.sh
+circuitscope_ensure_tools || exit 1
+
+failed=()
+stage() {
+    local name="$1"; shift
+    echo
+    echo "=== $name"
+    local start=$SECONDS
+    if "$@"; then
+        echo "=== $name: ok ($((SECONDS - start)) s)"
+    else
+        echo "=== $name: FAILED ($((SECONDS - start)) s)"
+        failed+=("$name")
+    fi
+}
+
+stage "maven build and unit tests" mvn -B -ntp install
+if [ ${#failed[@]} -eq 0 ]; then
+    stage "kernelspec install" java -jar kernel-extension/target/circuitscope-kernel.jar install --user
+    stage "kernel protocol test" /usr/bin/python3 kernel-extension/src/test/python/kernel_protocol_test.py circuitscope
+    stage "notebooks" /usr/bin/python3 .ci/execute_notebooks.py --html-dir target/notebooks notebooks/*.ipynb
+    stage "binder postBuild" bash .ci/binder_test.sh
+else
+    echo "The build failed; the kernel, notebook and binder stages need it and were not run."
+fi
+
+echo
+if [ ${#failed[@]} -eq 0 ]; then
+    echo "All test stages passed."
+    exit 0
+fi
+echo "Failed stages: ${failed[*]}"
+exit 1
