@@ -1,0 +1,159 @@
+package org.circuitscope.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.circuitscope.kernel.cell.MagicFailedException;
+import org.circuitscope.kernel.cell.UnknownMagicException;
+import org.circuitscope.kernel.jshell.CellInterruptedException;
+import org.circuitscope.kernel.magic.KernelMagicContext;
+import org.circuitscope.magics.MagicException;
+import org.circuitscope.magics.Session;
+import org.dflib.jjava.jupyter.Extension;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The kernel without a Jupyter connection: cells, magics and errors as the notebook would get them. */
+class CircuitscopeKernelTest {
+    private static CircuitscopeKernel kernel;
+
+    @BeforeAll
+    static void start() {
+        kernel = CircuitscopeKernel.builder().build();
+    }
+
+    @AfterAll
+    static void stop() {
+        kernel.onShutdown(false);
+    }
+
+    private static String joined(List<String> lines) {
+        return String.join("\n", lines);
+    }
+
+    @Test
+    void extensionIsAServiceAndInstalledAtStart() {
+        assertTrue(ServiceLoader.load(Extension.class).stream()
+                .anyMatch(p -> p.type() == CircuitscopeExtension.class));
+        var lines = kernel.getMagicsRegistry().getLineMagicNames();
+        for (String name : List.of("jars", "classpath", "maven", "load", "time", "lsmagic", "model")) {
+            assertTrue(lines.contains(name), name + " in " + lines);
+        }
+        assertTrue(kernel.getMagicsRegistry().getCellMagicNames().contains("time"));
+    }
+
+    @Test
+    void lsmagicGivesEveryMagicOneLineOfHelp() {
+        DisplayData listing = assertInstanceOf(DisplayData.class, kernel.evalRaw("%lsmagic"));
+        String text = (String) listing.getData(MIMEType.TEXT_PLAIN);
+        for (String name : kernel.getMagicsRegistry().getLineMagicNames()) {
+            assertTrue(text.contains("%" + name), name);
+        }
+        for (String name : List.of("jars", "classpath", "maven", "load", "time", "lsmagic", "model")) {
+            String line = text.lines().filter(l -> l.strip().startsWith("%" + name + " ")).findFirst().orElse("");
+            assertTrue(line.length() > name.length() + 10 && !line.contains("(no description)"), line);
+        }
+    }
+
+    @Test
+    void cellsMixJavaAndMagics() {
+        assertEquals(42, kernel.evalRaw("int half = 21;\n%time half * 2"));
+        assertEquals(42, kernel.evalRaw("%%time\nint h2 = 21;\nh2 * 2"));
+    }
+
+    @Test
+    void unknownMagicIsOneClearLine() {
+        UnknownMagicException e = assertThrows(UnknownMagicException.class, () -> kernel.evalRaw("%frobnicate x"));
+        List<String> lines = kernel.formatError(e);
+        assertEquals(1, lines.size());
+        assertTrue(lines.get(0).contains("Unknown line magic %frobnicate"));
+    }
+
+    @Test
+    void magicExceptionIsItsMessageWithoutStack() {
+        MagicFailedException e = assertThrows(MagicFailedException.class, () -> kernel.evalRaw("%model frobnicate"));
+        assertInstanceOf(MagicException.class, e.getCause());
+        String shown = joined(kernel.formatError(e));
+        assertTrue(shown.contains("unknown subcommand"), shown);
+        assertFalse(shown.contains("\tat "), shown);
+    }
+
+    @Test
+    void otherMagicFailuresNameTheMagicAndTheCause() {
+        kernel.getMagicsRegistry().registerLineMagic("explode", (k, args) -> {
+            throw new IllegalStateException("boom");
+        });
+        MagicFailedException e = assertThrows(MagicFailedException.class, () -> kernel.evalRaw("%explode"));
+        String shown = joined(kernel.formatError(e));
+        assertTrue(shown.contains("%explode failed: java.lang.IllegalStateException: boom"), shown);
+    }
+
+    @Test
+    void magicContextBindsVariablesForLaterCells() throws Exception {
+        KernelMagicContext context = new KernelMagicContext(kernel, new Session(), kernel::declareVariable);
+        List<Integer> value = List.of(1, 2, 3);
+        context.setVariable("fromMagic", "java.util.List<Integer>", value);
+        assertEquals(6, kernel.evalRaw("fromMagic.stream().mapToInt(Integer::intValue).sum()"));
+    }
+
+    @Test
+    void interruptReachesMagicsPolitelyThenByForce() {
+        kernel.getMagicsRegistry().registerLineMagic("politeSpin", (k, args) -> {
+            while (!CellInterrupts.requested()) {
+                Thread.onSpinWait();
+            }
+            return "noticed";
+        });
+        kernel.getMagicsRegistry().registerLineMagic("rudeSpin", (k, args) -> {
+            long n = 0;
+            while (true) {
+                n++;
+            }
+        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            timer.schedule(kernel::interrupt, 300, TimeUnit.MILLISECONDS);
+            assertEquals("noticed", kernel.evalRaw("%politeSpin"));
+            timer.schedule(kernel::interrupt, 300, TimeUnit.MILLISECONDS);
+            assertThrows(CellInterruptedException.class, () -> kernel.evalRaw("%rudeSpin"));
+            assertEquals(7, kernel.evalRaw("3 + 4"), "the next cell runs");
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void errorsInCellsAreFormattedForPeople() {
+        RuntimeException compile = assertThrows(RuntimeException.class, () -> kernel.evalRaw("int z = \"no\";"));
+        assertTrue(joined(kernel.formatError(compile)).contains("incompatible types"));
+        RuntimeException thrown = assertThrows(RuntimeException.class,
+                () -> kernel.evalRaw("Object o = null; o.toString()"));
+        String shown = joined(kernel.formatError(thrown));
+        assertTrue(shown.contains("java.lang.NullPointerException"), shown);
+        assertFalse(shown.contains("jdk.internal.reflect"), shown);
+    }
+
+    @Test
+    void completionOffersMagicNamesAndJava() {
+        var magic = kernel.complete("%lsm", 4);
+        assertEquals(List.of("lsmagic"), magic.getReplacements());
+        assertEquals(1, magic.getSourceStart());
+        var java = kernel.complete("%time 1\nString.valueO", 20);
+        assertTrue(java.getReplacements().contains("valueOf("), java.getReplacements().toString());
+        assertEquals("complete", kernel.isComplete("%jars x\nint a = 1;"));
+        assertEquals("    ", kernel.isComplete("class A {"));
+        assertTrue(((String) kernel.inspect("Math.max(1, 2)", 6, false).getData(MIMEType.TEXT_PLAIN))
+                .contains("max("));
+    }
+}
