@@ -66,7 +66,7 @@ public final class OrganismTrainer {
 
         /** The settings of the committed organism, for a given seed. */
         public static Config defaults(long seed) {
-            return new Config(seed, 16, 2400, 64, 2e-3, 1, 400, 1000);
+            return new Config(seed, 16, 1800, 64, 2e-3, 1, 300, 1000);
         }
     }
 
@@ -217,7 +217,10 @@ public final class OrganismTrainer {
         return out.singletonOrThrow();
     }
 
-    /** The logits for a batch of images (N×3×64×64 values, channel-major) computed with DJL. */
+    /**
+     * The logits for a batch of N model inputs (N×3×64×64 values, channel-major, already normalised with {@link
+     * OrganismNet#normalize}) computed with DJL.
+     */
     public static float[] logits(OrganismNet net, float[] pixels, int n) {
         Engine engine = Engine.getEngine("PyTorch");
         try (NDManager mgr = engine.newBaseManager()) {
@@ -274,6 +277,7 @@ public final class OrganismTrainer {
             labels[i] = World.CLASSES.indexOf(s.label());
             oneHot[i * k + labels[i]] = 1f;
         }
+        OrganismNet.normalize(pixels);
         return new Batch(n, pixels, oneHot, labels);
     }
 

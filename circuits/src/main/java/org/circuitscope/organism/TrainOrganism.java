@@ -9,12 +9,12 @@ import java.nio.file.Path;
  * {@code org/circuitscope/models/organism/organism.onnx} with its defaults:
  *
  * <pre>
- * java -cp ... org.circuitscope.organism.TrainOrganism --seed 7 --width 16 --steps 2400 \
+ * java -cp ... org.circuitscope.organism.TrainOrganism --seed 7 --width 16 --steps 1800 \
  *     --out circuits/src/main/resources/org/circuitscope/models/organism/organism.onnx
  * </pre>
  *
  * Options: {@code --seed N} (weights, data order; default 7), {@code --width W} (channels W, 2W, 3W, 4W, 4W;
- * default 16), {@code --steps S} (default 2400), {@code --batch B} (default 64), {@code --lr X} (default 0.002),
+ * default 16), {@code --steps S} (default 1800), {@code --batch B} (default 64), {@code --lr X} (default 0.002),
  * {@code --threads T} (PyTorch intra-op threads, default 1: the weights are reproducible for a fixed count),
  * {@code --eval N} (held-out scenes, default 1000), {@code --out PATH} (default organism.onnx).
  */

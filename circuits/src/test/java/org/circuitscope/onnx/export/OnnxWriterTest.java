@@ -86,8 +86,8 @@ class OnnxWriterTest {
         m.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
         assertEquals("RGB", meta.get("input.channel_order"));
         assertEquals("0..1", meta.get("input.range"));
-        assertEquals("0,0,0", meta.get("input.mean"));
-        assertEquals("1,1,1", meta.get("input.std"));
+        assertEquals("0.5,0.5,0.5", meta.get("input.mean"));
+        assertEquals("0.25,0.25,0.25", meta.get("input.std"));
         assertEquals("64", meta.get("input.size"));
         assertEquals(String.join("\n", World.CLASSES), meta.get("labels"));
         assertEquals("a test line", meta.get("source"));
@@ -133,6 +133,7 @@ class OnnxWriterTest {
         for (int i = 0; i < n; i++) {
             World.toChw(World.scene(99, i).render(), pixels, i * plane);
         }
+        OrganismNet.normalize(pixels);
         float[] djl = OrganismTrainer.logits(net, pixels, n);
 
         OrtEnvironment env = OrtEnvironment.getEnvironment();
