@@ -38,7 +38,10 @@ public final class KernelSpecInstaller {
         try {
             InstallOptions options = InstallOptions.parse(args);
             Path jar = runningJar();
-            Path dir = new KernelSpecInstaller(System.getenv(), Path.of(System.getProperty("user.home")), out)
+            // Jupyter finds the user's folder through $HOME; Java's user.home comes from the password file instead
+            String home = System.getenv("HOME");
+            Path homeDir = Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
+            Path dir = new KernelSpecInstaller(System.getenv(), homeDir, out)
                     .install(options, jar, javaExecutable());
             out.println("Installed kernelspec " + options.name() + " in " + dir);
             return 0;
