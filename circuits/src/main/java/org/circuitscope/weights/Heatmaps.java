@@ -19,9 +19,9 @@ import javax.imageio.ImageIO;
  * blue, zero white, symmetric about zero with the range stated on the figure. Drawn as PNG (Java2D) and as SVG text.
  */
 public final class Heatmaps {
-    static final Color RED = new Color(178, 24, 43);
-    static final Color BLUE = new Color(33, 102, 172);
-    static final Color INK = new Color(40, 40, 40);
+    public static final Color RED = new Color(178, 24, 43);
+    public static final Color BLUE = new Color(33, 102, 172);
+    public static final Color INK = new Color(40, 40, 40);
 
     private Heatmaps() {
     }
@@ -35,7 +35,7 @@ public final class Heatmaps {
                 (int) Math.round(255 + (end.getGreen() - 255) * a), (int) Math.round(255 + (end.getBlue() - 255) * a));
     }
 
-    static String hex(Color c) {
+    public static String hex(Color c) {
         return String.format("#%02x%02x%02x", c.getRed(), c.getGreen(), c.getBlue());
     }
 
@@ -62,7 +62,7 @@ public final class Heatmaps {
         return img;
     }
 
-    static void drawKernel(Graphics2D g, float[] k, int kh, int kw, double range, int x0, int y0, int cell,
+    public static void drawKernel(Graphics2D g, float[] k, int kh, int kw, double range, int x0, int y0, int cell,
                            boolean values) {
         for (int y = 0; y < kh; y++) {
             for (int x = 0; x < kw; x++) {
@@ -84,7 +84,7 @@ public final class Heatmaps {
     }
 
     /** SVG rectangles of one kernel at (x0, y0). */
-    static void svgKernel(StringBuilder s, float[] k, int kh, int kw, double range, double x0, double y0,
+    public static void svgKernel(StringBuilder s, float[] k, int kh, int kw, double range, double x0, double y0,
                           double cell, boolean values) {
         for (int y = 0; y < kh; y++) {
             for (int x = 0; x < kw; x++) {
@@ -104,7 +104,7 @@ public final class Heatmaps {
                 + "fill=\"none\" stroke=\"#969696\"/>", x0, y0, kw * cell, kh * cell));
     }
 
-    static String format(double v) {
+    public static String format(double v) {
         double a = Math.abs(v);
         if (a != 0 && (a < 1e-3 || a >= 1e4)) {
             return String.format(Locale.ROOT, "%.2e", v);
@@ -112,11 +112,11 @@ public final class Heatmaps {
         return String.format(Locale.ROOT, a < 1 ? "%.3f" : "%.2f", v);
     }
 
-    static String escape(String s) {
+    public static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    static String dataUri(BufferedImage img) {
+    public static String dataUri(BufferedImage img) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ImageIO.write(img, "png", out);
@@ -127,7 +127,7 @@ public final class Heatmaps {
     }
 
     /** The colour bar legend: −range (blue) … 0 … +range (red), with its caption. */
-    static void drawLegend(Graphics2D g, double range, int x0, int y0, int width, String caption) {
+    public static void drawLegend(Graphics2D g, double range, int x0, int y0, int width, String caption) {
         for (int i = 0; i < width; i++) {
             g.setColor(color((2.0 * i / (width - 1) - 1) * range, range));
             g.fillRect(x0 + i, y0, 1, 10);
@@ -142,7 +142,7 @@ public final class Heatmaps {
         g.drawString(caption, x0 + width + 10, y0 + 10);
     }
 
-    static void svgLegend(StringBuilder s, double range, double x0, double y0, double width, String caption) {
+    public static void svgLegend(StringBuilder s, double range, double x0, double y0, double width, String caption) {
         String id = "csbar" + Integer.toHexString(System.identityHashCode(s)) + (int) x0 + (int) y0;
         s.append("<defs><linearGradient id=\"").append(id).append("\"><stop offset=\"0\" stop-color=\"")
                 .append(hex(BLUE)).append("\"/><stop offset=\"0.5\" stop-color=\"#ffffff\"/><stop offset=\"1\" "

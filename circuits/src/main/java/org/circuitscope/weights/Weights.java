@@ -118,6 +118,15 @@ public final class Weights {
             }
             from = cc.input();
         }
+        if (cc != null && !from.equals(cc.conv()) && !cc.through().contains(from)) {
+            try {
+                SubNetwork.between(model, from, cc.conv());
+            } catch (ModelException e) {
+                throw new ModelException("there is no path from layer '" + from + "' to unit " + u + ": its channel "
+                        + "is channel " + cc.channel() + " of convolution '" + cc.conv() + "', which does not read '"
+                        + from + "', directly or through other layers (" + e.getMessage() + ")", e);
+            }
+        }
         String key = from + "\u0000" + target.name();
         ExpandedWeights ew = cache.get(key);
         if (ew == null) {

@@ -21,12 +21,12 @@ import org.circuitscope.onnx.TestGraphs;
  * {@code W2} channel 0's kernels are {@link #SCALES}[i] × a positive pattern, so its inputs ranked by L2 norm are
  * cat:1 (−), cat:4 (+), cat:2 (+), cat:5 (−), cat:0 (+), cat:3 (−).
  */
-final class PlantedModel {
+public final class PlantedModels {
     static final float[] S = {0.5f, -1.0f, 0.25f, 2.0f, /* row 1 */ -0.75f, 0.5f, 1.5f, -0.25f};
     static final float[] SCALES = {0.2f, -0.9f, 0.5f, -0.05f, 0.7f, -0.3f};
     static final float[] PATTERN = {1, 2, 1, 2, 4, 2, 1, 2, 1};
 
-    private PlantedModel() {
+    private PlantedModels() {
     }
 
     static float[] e1() {
@@ -55,7 +55,7 @@ final class PlantedModel {
         return v;
     }
 
-    static Model fire() {
+    public static Model fire() {
         byte[] bytes = new TestGraphs(11).input("x", 1, 3, 16, 16)
                 .weight("w1", 4, 3, 3, 3).weight("b1", 4)
                 .node("Conv", list("x", "w1", "b1"), list("conv1"), ints("pads", 1, 1, 1, 1),
@@ -84,7 +84,7 @@ final class PlantedModel {
      * An InceptionV1-style network: stem conv → relu, then a mixed block (1×1; 1×1 reduce → 3×3; 1×1 reduce → 5×5;
      * 3×3 max pool stride 1 → 1×1 projection) concatenated, then a second mixed block of the same shape.
      */
-    static Model inception() {
+    public static Model inception() {
         TestGraphs g = new TestGraphs(5).input("x", 1, 3, 20, 20)
                 .weight("w0", 8, 3, 3, 3).weight("b0", 8)
                 .node("Conv", list("x", "w0", "b0"), list("stem"), ints("pads", 1, 1, 1, 1), ints("strides", 2, 2))

@@ -1,0 +1,415 @@
+package org.circuitscope.circuit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.circuitscope.data.ImageSource;
+import org.circuitscope.data.Sample;
+import org.circuitscope.image.Images;
+import org.circuitscope.model.DjlSetup;
+import org.circuitscope.model.Layer;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.ModelException;
+import org.circuitscope.model.Unit;
+import org.circuitscope.progress.Progress;
+import org.circuitscope.tensor.Tensor;
+import org.circuitscope.weights.ExpandedWeights;
+import org.circuitscope.weights.SubNetwork;
+import org.circuitscope.weights.Thumbnails;
+import org.circuitscope.weights.UnitInputs;
+import org.circuitscope.weights.Weights;
+
+/**
+ * A circuit around one unit, as in "Zoom In" (Olah et al., 2020): the unit, its strongest inputs, theirs in turn, down
+ * to {@link #depth}. {@code Circuit.of(model, "fire4/concat:12").depth(2).top(6).build()}.
+ * <p>Inputs are ranked by the L2 norm of their weights ({@link Ranking#WEIGHTS}) or by their attribution on a data
+ * source ({@link Ranking#ATTRIBUTION}: the mean over images of Σ activation × gradient of the unit with respect to
+ * the input's map, in the actual network); either way each edge records both when a data source is given. A unit's
+ * inputs are the channels of its convolution's input layer, or of the layers given with {@link #layers} (one per
+ * level, read through expanded weights, e.g. from {@code fire3/concat} over the squeeze 1×1).
+ * <p>With a data source the result also carries the {@link PruningCheck}: how much of the unit's activation the
+ * circuit alone keeps.
+ */
+public final class Circuit {
+
+    /** How a unit's inputs are ranked. */
+    public enum Ranking {
+        WEIGHTS, ATTRIBUTION;
+
+        public static Ranking parse(String s) {
+            for (Ranking r : values()) {
+                if (r.name().equalsIgnoreCase(s.trim())) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("rank by 'weights' or 'attribution', not '" + s + "'");
+        }
+    }
+
+    private final Model model;
+    private final Unit.Channel target;
+    private int depth = 2;
+    private int top = 6;
+    private Ranking ranking = Ranking.WEIGHTS;
+    private ImageSource data;
+    private int images = 32;
+    private int batchSize = 16;
+    private List<String> layers = List.of();
+    private Thumbnails thumbnails = Thumbnails.none();
+    private boolean prune = true;
+
+    private Circuit(Model model, Unit.Channel target) {
+        this.model = model;
+        this.target = target;
+    }
+
+    public static Circuit of(Model model, Unit.Channel unit) {
+        return new Circuit(model, unit);
+    }
+
+    public static Circuit of(Model model, String unit) {
+        Unit u = Unit.parse(unit);
+        if (!(u instanceof Unit.Channel c)) {
+            throw new ModelException("a circuit is built around a channel: give layer:channel, not " + unit);
+        }
+        return new Circuit(model, c);
+    }
+
+    /** How many levels of inputs (1: the unit and its inputs; 2: also their inputs; …). */
+    public Circuit depth(int d) {
+        if (d < 1 || d > 6) {
+            throw new IllegalArgumentException("depth must be between 1 and 6, not " + d);
+        }
+        this.depth = d;
+        return this;
+    }
+
+    /** How many inputs to keep per unit (the strongest). */
+    public Circuit top(int k) {
+        if (k < 1 || k > 64) {
+            throw new IllegalArgumentException("top must be between 1 and 64, not " + k);
+        }
+        this.top = k;
+        return this;
+    }
+
+    public Circuit by(Ranking r) {
+        this.ranking = r;
+        return this;
+    }
+
+    /** The data source for attribution and the pruning check, and how many of its images to use. */
+    public Circuit data(ImageSource source, int maxImages) {
+        if (maxImages < 1) {
+            throw new IllegalArgumentException("use at least 1 image, not " + maxImages);
+        }
+        this.data = source;
+        this.images = maxImages;
+        return this;
+    }
+
+    public Circuit data(ImageSource source) {
+        return data(source, images);
+    }
+
+    /** The upstream layer of each level, top down (level 1 first); levels without one use the conv's input. */
+    public Circuit layers(String... perLevel) {
+        this.layers = List.of(perLevel);
+        return this;
+    }
+
+    public Circuit thumbnails(Thumbnails t) {
+        this.thumbnails = t == null ? Thumbnails.none() : t;
+        return this;
+    }
+
+    /** Whether to run the pruning check (needs a data source; on by default). */
+    public Circuit prune(boolean b) {
+        this.prune = b;
+        return this;
+    }
+
+    public Circuit batchSize(int n) {
+        this.batchSize = Math.max(1, n);
+        return this;
+    }
+
+    public CircuitResult build() {
+        return build(Progress.NONE);
+    }
+
+    public CircuitResult build(Progress progress) {
+        Layer targetLayer = model.layers().get(target.layer());
+        Unit.Channel root = Unit.channel(targetLayer.name(), target.channel());
+        if (target.channel() >= targetLayer.channels()) {
+            throw new ModelException("layer '" + targetLayer.name() + "' has " + targetLayer.channels()
+                    + " channels (0.." + (targetLayer.channels() - 1) + "); there is no channel " + target.channel());
+        }
+        if (ranking == Ranking.ATTRIBUTION && data == null) {
+            throw new ModelException("ranking by attribution needs a data source: give one with data(...) "
+                    + "(%circuit … --data SOURCE)");
+        }
+        List<Tensor> batches = data == null ? List.of() : loadBatches();
+        int imageCount = batches.stream().mapToInt(t -> (int) t.dim(0)).sum();
+
+        Map<Unit.Channel, CircuitNode> nodes = new LinkedHashMap<>();
+        Map<Unit.Channel, String> inputLayerOf = new LinkedHashMap<>();
+        List<CircuitEdge> edges = new ArrayList<>();
+        Map<String, ExpandedWeights> cache = new HashMap<>();
+        nodes.put(root, new CircuitNode(root, 0));
+        List<Unit.Channel> frontier = List.of(root);
+        for (int level = 1; level <= depth && !frontier.isEmpty(); level++) {
+            if (progress.cancelled()) {
+                break;
+            }
+            progress.update(level - 1, depth + 1, "level " + level + ": inputs of " + frontier.size() + " units");
+            String from = layers.size() >= level ? layers.get(level - 1) : null;
+            Map<Unit.Channel, UnitInputs> inputs = new LinkedHashMap<>();
+            for (Unit.Channel u : frontier) {
+                try {
+                    inputs.put(u, Weights.into(model, u, from, cache));
+                } catch (ModelException e) {
+                    if (level == 1) {
+                        throw e;
+                    }
+                    // a unit with no weights of its own (the image input, a pool with no layer given) stays a leaf
+                }
+            }
+            Map<Unit.Channel, double[]> attr = batches.isEmpty() ? Map.of() : attributions(inputs, batches,
+                    imageCount, progress);
+            List<Unit.Channel> next = new ArrayList<>();
+            for (Map.Entry<Unit.Channel, UnitInputs> e : inputs.entrySet()) {
+                Unit.Channel u = e.getKey();
+                UnitInputs in = e.getValue();
+                inputLayerOf.put(u, in.from());
+                double[] a = attr.get(u);
+                List<Integer> order = new ArrayList<>();
+                for (int i = 0; i < in.inputChannels(); i++) {
+                    order.add(i);
+                }
+                if (ranking == Ranking.ATTRIBUTION) {
+                    order.sort(Comparator.comparingDouble((Integer i) -> -Math.abs(a[i])).thenComparing(i -> i));
+                } else {
+                    List<UnitInputs.InputWeight> ranked = in.ranked();
+                    order.clear();
+                    ranked.forEach(w -> order.add(w.input().channel()));
+                }
+                for (int k = 0; k < Math.min(top, order.size()); k++) {
+                    int i = order.get(k);
+                    UnitInputs.InputWeight w = in.input(i);
+                    edges.add(new CircuitEdge(w.input(), u, w.kernel(), w.kh(), w.kw(), w.norm(), w.sum(),
+                            a == null ? Double.NaN : a[i], in.expanded()));
+                    if (!nodes.containsKey(w.input())) {
+                        nodes.put(w.input(), new CircuitNode(w.input(), level));
+                        next.add(w.input());
+                    }
+                }
+            }
+            frontier = next;
+        }
+        progress.update(depth, depth + 1, "thumbnails");
+        Map<Unit, BufferedImage> thumbs = thumbnails.all(nodes.keySet(), progress);
+        PruningCheck pruning = null;
+        if (prune && !batches.isEmpty() && !progress.cancelled()) {
+            progress.update(depth, depth + 1, "pruning check");
+            pruning = pruningCheck(root, edges, inputLayerOf, batches, imageCount);
+        }
+        progress.finish("circuit of " + root + ": " + nodes.size() + " units, " + edges.size() + " edges");
+        List<String> order = model.layers().names();
+        List<String> rows = nodes.keySet().stream().map(Unit.Channel::layer).distinct()
+                .sorted(Comparator.comparingInt((String l) -> order.indexOf(l)).reversed()).toList();
+        return new CircuitResult(model.name(), root, depth, top, ranking, List.copyOf(nodes.values()),
+                List.copyOf(edges), thumbs, thumbnails.description(), pruning,
+                data == null ? null : data.name(), rows);
+    }
+
+    private List<Tensor> loadBatches() {
+        List<Tensor> out = new ArrayList<>();
+        List<BufferedImage> current = new ArrayList<>();
+        int n = 0;
+        Iterator<Sample> it = data.iterator();
+        while (n < images && it.hasNext()) {
+            current.add(it.next().image());
+            n++;
+            if (current.size() == batchSize) {
+                out.add(Images.toTensor(current, model.input().height(), model.input().width()));
+                current.clear();
+            }
+        }
+        if (!current.isEmpty()) {
+            out.add(Images.toTensor(current, model.input().height(), model.input().width()));
+        }
+        if (out.isEmpty()) {
+            throw new ModelException("the data source '" + data.name() + "' gave no images"
+                    + (data.problems().isEmpty() ? "" : ": " + data.problems().get(0)));
+        }
+        return out;
+    }
+
+    /** Per unit, the attribution of each input channel: mean over images of Σ a ⊙ ∂unit/∂a. */
+    private Map<Unit.Channel, double[]> attributions(Map<Unit.Channel, UnitInputs> inputs, List<Tensor> batches,
+                                                     int imageCount, Progress progress) {
+        Map<Unit.Channel, SubNetwork> nets = new LinkedHashMap<>();
+        Set<String> needed = new LinkedHashSet<>();
+        Map<String, SubNetwork> byPair = new HashMap<>();
+        for (Map.Entry<Unit.Channel, UnitInputs> e : inputs.entrySet()) {
+            String p = e.getValue().from();
+            String l = e.getKey().layer();
+            SubNetwork net = byPair.computeIfAbsent(p + "\u0000" + l, k -> SubNetwork.between(model, p, l));
+            nets.put(e.getKey(), net);
+            needed.add(p);
+            needed.addAll(net.sideInputs());
+        }
+        Map<Unit.Channel, double[]> acc = new LinkedHashMap<>();
+        int b = 0;
+        for (Tensor batch : batches) {
+            if (progress.cancelled()) {
+                break;
+            }
+            Map<String, Tensor> acts = model.run(batch, needed.toArray(String[]::new));
+            try (NDManager m = model.newManager()) {
+                for (Map.Entry<Unit.Channel, SubNetwork> e : nets.entrySet()) {
+                    Unit.Channel u = e.getKey();
+                    SubNetwork net = e.getValue();
+                    try (NDManager um = m.newSubManager()) {
+                        NDArray a = array(um, acts.get(net.from().name()));
+                        a.setRequiresGradient(true);
+                        Map<String, NDArray> side = new HashMap<>();
+                        for (String s : net.sideInputs()) {
+                            side.put(s, array(um, acts.get(s)));
+                        }
+                        try (GradientCollector gc = DjlSetup.engine().newGradientCollector()) {
+                            NDArray out = net.run(a, SubNetwork.Mode.ACTUAL, side, um);
+                            long n = out.getShape().get(0);
+                            NDArray unit = out.get(":, " + u.channel()).reshape(n, -1).mean(new int[] {1}).sum();
+                            gc.backward(unit);
+                        }
+                        float[] contrib = a.mul(a.getGradient()).sum(new int[] {0, 2, 3}).toFloatArray();
+                        double[] sum = acc.computeIfAbsent(u, k -> new double[contrib.length]);
+                        for (int i = 0; i < contrib.length; i++) {
+                            sum[i] += contrib[i];
+                        }
+                    }
+                }
+            }
+            progress.update(++b, batches.size(), "attribution on " + data.name());
+        }
+        for (double[] v : acc.values()) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] /= imageCount;
+            }
+        }
+        return acc;
+    }
+
+    private static NDArray array(NDManager m, Tensor t) {
+        return m.create(t.data(), new Shape(t.shape()));
+    }
+
+    /** Runs the network with every edge outside the circuit zeroed and compares the unit with the intact one. */
+    private PruningCheck pruningCheck(Unit.Channel root, List<CircuitEdge> edges,
+                                      Map<Unit.Channel, String> inputLayerOf, List<Tensor> batches, int imageCount) {
+        Map<Unit.Channel, List<CircuitEdge>> into = new LinkedHashMap<>();
+        for (CircuitEdge e : edges) {
+            into.computeIfAbsent(e.to(), k -> new ArrayList<>()).add(e);
+        }
+        Map<Unit.Channel, SubNetwork> nets = new LinkedHashMap<>();
+        Set<String> needed = new LinkedHashSet<>();
+        needed.add(root.layer());
+        for (Unit.Channel u : into.keySet()) {
+            SubNetwork net = SubNetwork.between(model, inputLayerOf.get(u), u.layer());
+            nets.put(u, net);
+            needed.add(net.from().name());
+            needed.addAll(net.sideInputs());
+            for (CircuitEdge e : into.get(u)) {
+                needed.add(e.from().layer());
+            }
+        }
+        double errSq = 0;
+        double actSq = 0;
+        double actSum = 0;
+        double prunedSum = 0;
+        long count = 0;
+        for (Tensor batch : batches) {
+            Map<String, Tensor> acts = model.run(batch, needed.toArray(String[]::new));
+            try (NDManager m = model.newManager()) {
+                Map<Unit.Channel, NDArray> memo = new HashMap<>();
+                NDArray pruned = pruned(root, into, nets, acts, memo, m);
+                NDArray actual = channel(array(m, acts.get(root.layer())), root.channel());
+                float[] p = pruned.toFloatArray();
+                float[] a = actual.toFloatArray();
+                for (int i = 0; i < a.length; i++) {
+                    double d = p[i] - a[i];
+                    errSq += d * d;
+                    actSq += (double) a[i] * a[i];
+                    actSum += a[i];
+                    prunedSum += p[i];
+                }
+                count += a.length;
+            }
+        }
+        return PruningCheck.of(errSq, actSq, actSum, prunedSum, count, imageCount, data.name());
+    }
+
+    private NDArray pruned(Unit.Channel u, Map<Unit.Channel, List<CircuitEdge>> into,
+                           Map<Unit.Channel, SubNetwork> nets, Map<String, Tensor> acts,
+                           Map<Unit.Channel, NDArray> memo, NDManager m) {
+        NDArray done = memo.get(u);
+        if (done != null) {
+            return done;
+        }
+        List<CircuitEdge> in = into.get(u);
+        NDArray result;
+        if (in == null || in.isEmpty()) {
+            result = channel(array(m, acts.get(u.layer())), u.channel());
+        } else {
+            SubNetwork net = nets.get(u);
+            Tensor full = acts.get(net.from().name());
+            long[] s = full.shape();
+            Map<Integer, NDArray> kept = new HashMap<>();
+            for (CircuitEdge e : in) {
+                kept.put(e.from().channel(), pruned(e.from(), into, nets, acts, memo, m));
+            }
+            NDList parts = new NDList();
+            long[] one = s.clone();
+            one[1] = 1;
+            NDArray zero = m.zeros(new Shape(one));
+            for (int c = 0; c < s[1]; c++) {
+                parts.add(kept.getOrDefault(c, zero));
+            }
+            NDArray input = NDArrays.concat(parts, 1);
+            Map<String, NDArray> side = new HashMap<>();
+            for (String sname : net.sideInputs()) {
+                side.put(sname, array(m, acts.get(sname)));
+            }
+            result = channel(net.run(input, SubNetwork.Mode.ACTUAL, side, m), u.channel());
+        }
+        memo.put(u, result);
+        return result;
+    }
+
+    /** Channel {@code c} of an N×C×… array, keeping the channel axis (N×1×…). */
+    private static NDArray channel(NDArray x, int c) {
+        return x.get(":, " + c + ":" + (c + 1));
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "Circuit of %s (depth %d, top %d by %s)", target, depth, top,
+                ranking.name().toLowerCase(Locale.ROOT));
+    }
+}
