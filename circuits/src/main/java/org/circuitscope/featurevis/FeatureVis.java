@@ -209,6 +209,7 @@ public final class FeatureVis {
         float[] values = inst.values();
         Shape shape = new Shape(inst.shape());
         Adam adam = new Adam(lr, values.length);
+        ImageParam.LinearStage stage = inst.linearStage();
         List<float[]> trace = new ArrayList<>();
         Map<Integer, List<BufferedImage>> snapshots = new LinkedHashMap<>();
         boolean interrupted = false;
@@ -225,9 +226,14 @@ public final class FeatureVis {
                 float[] grad;
                 try (NDManager sm = base.newSubManager()) {
                     NDArray p = sm.create(values, shape);
-                    p.setRequiresGradient(true);
+                    NDArray leaf = p;
+                    if (stage != null) {
+                        // the linear stage runs outside autograd; its adjoint maps the gradient back below
+                        leaf = stage.forward(p);
+                    }
+                    leaf.setRequiresGradient(true);
                     try (GradientCollector gc = DjlSetup.engine().newGradientCollector()) {
-                        NDArray images = inst.images(p);
+                        NDArray images = stage != null ? stage.head(leaf) : inst.images(leaf);
                         NDArray seen = transforms.apply(images, random);
                         Map<String, NDArray> acts = new HashMap<>();
                         boolean redirecting = step <= redirectSteps && redirect.applies();
@@ -242,7 +248,8 @@ public final class FeatureVis {
                         gc.backward(v.sum().neg());
                         perImage = v.toFloatArray();
                     }
-                    grad = p.getGradient().toFloatArray();
+                    grad = stage != null ? stage.adjoint(leaf.getGradient()).toFloatArray()
+                            : leaf.getGradient().toFloatArray();
                 }
                 // the gradient of −objective: ascend its negation
                 for (int i = 0; i < grad.length; i++) {

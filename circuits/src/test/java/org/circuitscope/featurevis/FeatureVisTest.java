@@ -113,7 +113,7 @@ class FeatureVisTest {
         VisObjective unit = Objectives.channel("r3", 1);
         FeatureVis vis = FeatureVis.of(model).size(32).steps(64).batch(4).seed(3);
         FeatureVisResult plain = vis.objective(unit).render();
-        FeatureVisResult diverse = vis.objective(unit.minus(Objectives.diversity("r2").times(50))).render();
+        FeatureVisResult diverse = vis.objective(unit.minus(Objectives.diversity("r2").times(500))).render();
         double simPlain = meanPairwiseSimilarity(model, plain.images(), "r2");
         double simDiverse = meanPairwiseSimilarity(model, diverse.images(), "r2");
         System.out.printf("pairwise Gram similarity at r2: %.4f without diversity, %.4f with%n", simPlain,

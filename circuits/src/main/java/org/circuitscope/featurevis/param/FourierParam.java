@@ -3,19 +3,20 @@ package org.circuitscope.featurevis.param;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Random;
 
 /**
  * Lucid's Fourier parameterisation: the parameters are the real and imaginary parts of a 2-D real-FFT spectrum
- * (2×N×3×H×(W/2+1)), each frequency scaled by 1/max(f, 1/max(H, W))^decay so that all frequencies start with equal
+ * (N×3×H×(W/2+1)×2), each frequency scaled by 1/max(f, 1/max(H, W))^decay so that all frequencies start with equal
  * energy in the image, turned into pixels by an inverse real FFT, divided by 4, optionally mapped through the
  * ImageNet colour-correlation square root, and squashed into [0, 1] by a sigmoid.
  *
- * <p>The inverse FFT is written as fixed matrix products with precomputed cosine and sine bases (an inverse
- * complex DFT along the height, then an inverse real DFT along the width), which autograd differentiates and
- * which is fast at feature-visualisation sizes (≤ 256 px).
+ * <p>The inverse FFT runs on PyTorch's complex FFTs as a {@link ImageParam.LinearStage}: DJL cannot differentiate
+ * through complex arrays, so the optimiser takes the gradient with respect to the pre-colour image from autograd
+ * and maps it back to the spectrum with the transform's adjoint (a forward real FFT, weighted).
  */
 final class FourierParam implements ImageParam {
     private final boolean decorrelate;
@@ -56,36 +57,24 @@ final class FourierParam implements ImageParam {
     public Instance create(int batch, int h, int w, Random random, List<BufferedImage> start) {
         int wf = w / 2 + 1;
         double[] freq = frequencies(h, w);
-        // Lucid's scale, times sqrt(HW) / 4, with irfft2's 1/(HW) folded in
-        float[] scale = new float[h * wf];
+        // Lucid's scale, times sqrt(HW) / 4
         float[] lucidScale = new float[h * wf];
         double floor = 1.0 / Math.max(h, w);
-        for (int i = 0; i < scale.length; i++) {
+        for (int i = 0; i < lucidScale.length; i++) {
             double s = 1.0 / Math.pow(Math.max(freq[i], floor), decay) * Math.sqrt((double) h * w);
             lucidScale[i] = (float) (s / 4.0);
-            scale[i] = (float) (s / 4.0 / ((double) h * w));
         }
-        float[] ch = new float[h * h];
-        float[] sh = new float[h * h];
+        // the adjoint of irfft2 (numpy norm) on the half spectrum: rfft2 weighted by 1 for the columns irfft
+        // counts once (0 and W/2) and 2 for the others, divided by HW; times the spectrum scale
+        float[] adjointScale = new float[h * wf];
         for (int y = 0; y < h; y++) {
-            for (int k = 0; k < h; k++) {
-                double a = 2 * Math.PI * (((long) y * k) % h) / h;
-                ch[y * h + k] = (float) Math.cos(a);
-                sh[y * h + k] = (float) Math.sin(a);
+            for (int k = 0; k < wf; k++) {
+                double weight = k == 0 || (w % 2 == 0 && k == w / 2) ? 1 : 2;
+                adjointScale[y * wf + k] = (float) (weight * lucidScale[y * wf + k] / ((double) h * w));
             }
         }
-        float[] cw = new float[wf * w];
-        float[] sw = new float[wf * w];
-        for (int k = 0; k < wf; k++) {
-            double weight = k == 0 || (w % 2 == 0 && k == w / 2) ? 1 : 2;
-            for (int x = 0; x < w; x++) {
-                double a = 2 * Math.PI * (((long) x * k) % w) / w;
-                cw[k * w + x] = (float) (weight * Math.cos(a));
-                sw[k * w + x] = (float) (-weight * Math.sin(a));
-            }
-        }
-        int per = 3 * h * wf;
-        float[] values = new float[2 * batch * per];
+        int per = 3 * h * wf * 2;
+        float[] values = new float[batch * per];
         if (start == null || start.isEmpty()) {
             ImageParams.gaussian(values, random, sd);
         } else {
@@ -95,7 +84,27 @@ final class FourierParam implements ImageParam {
             }
             rfft2(t, batch * 3, h, w, values, lucidScale);
         }
-        long[] shape = {2, batch, 3, h, wf};
+        long[] shape = {batch, 3, h, wf, 2};
+        LinearStage stage = new LinearStage() {
+            @Override
+            public NDArray forward(NDArray p) {
+                NDManager m = p.getManager();
+                NDArray scaled = p.mul(m.create(lucidScale, new Shape(h, wf, 1)));
+                return ((PtNDArray) scaled).complex().ifft(h, 2).irfft(w, 3);
+            }
+
+            @Override
+            public NDArray adjoint(NDArray g) {
+                NDManager m = g.getManager();
+                NDArray spectrum = ((PtNDArray) g.rfft(w, 3).fft(h, 2)).real();
+                return spectrum.mul(m.create(adjointScale, new Shape(h, wf, 1)));
+            }
+
+            @Override
+            public NDArray head(NDArray t) {
+                return ImageParams.sigmoid(decorrelate ? ImageParams.mixColours(t) : t);
+            }
+        };
         return new Instance() {
             @Override
             public float[] values() {
@@ -109,21 +118,12 @@ final class FourierParam implements ImageParam {
 
             @Override
             public NDArray images(NDArray p) {
-                NDManager m = p.getManager();
-                NDArray k = m.create(scale, new Shape(h, wf));
-                NDArray re = p.get(0).mul(k);
-                NDArray im = p.get(1).mul(k);
-                NDArray chA = m.create(ch, new Shape(h, h));
-                NDArray shA = m.create(sh, new Shape(h, h));
-                // inverse complex DFT along the height: C = (Ch + i Sh)(re + i im)
-                NDArray cre = chA.matMul(re).sub(shA.matMul(im));
-                NDArray cim = shA.matMul(re).add(chA.matMul(im));
-                // inverse real DFT along the width: x = Cre·Cw + Cim·Sw (Sw holds −sin)
-                NDArray x = cre.matMul(m.create(cw, new Shape(wf, w))).add(cim.matMul(m.create(sw, new Shape(wf, w))));
-                if (decorrelate) {
-                    x = ImageParams.mixColours(x);
-                }
-                return ImageParams.sigmoid(x);
+                return stage.head(stage.forward(p));
+            }
+
+            @Override
+            public LinearStage linearStage() {
+                return stage;
             }
 
             @Override
@@ -145,13 +145,12 @@ final class FourierParam implements ImageParam {
 
     /**
      * The parameters whose image is {@code t} (planes × H × W): numpy's unnormalised rfft2, divided by the
-     * spectrum scale; real parts first, then imaginary parts.
+     * spectrum scale; real and imaginary part of each bin side by side (planes × H × (W/2+1) × 2).
      */
     private static void rfft2(float[] t, int planes, int h, int w, float[] out, float[] lucidScale) {
         int wf = w / 2 + 1;
         double[] rre = new double[h * wf];
         double[] rim = new double[h * wf];
-        int half = out.length / 2;
         for (int p = 0; p < planes; p++) {
             int base = p * h * w;
             for (int y = 0; y < h; y++) {
@@ -183,8 +182,8 @@ final class FourierParam implements ImageParam {
                         si += xr * s + xi * c;
                     }
                     int i = ky * wf + k;
-                    out[ob + i] = (float) (sr / lucidScale[i]);
-                    out[half + ob + i] = (float) (si / lucidScale[i]);
+                    out[2 * (ob + i)] = (float) (sr / lucidScale[i]);
+                    out[2 * (ob + i) + 1] = (float) (si / lucidScale[i]);
                 }
             }
         }

@@ -21,6 +21,18 @@ public interface ImageParam {
      */
     Instance create(int batch, int height, int width, Random random, List<BufferedImage> start);
 
+    /** A linear map t = L(p) with its adjoint, and the differentiable rest of the parameterisation. */
+    interface LinearStage {
+        /** t = L(p), attached to p's manager (no gradient). */
+        NDArray forward(NDArray params);
+
+        /** Lᵀ(g): the gradient with respect to the parameters of a loss whose gradient with respect to t is g. */
+        NDArray adjoint(NDArray gradient);
+
+        /** The differentiable rest: images from t. */
+        NDArray head(NDArray t);
+    }
+
     /** One parameterised batch. */
     interface Instance {
         /** The parameter values, which the optimiser updates in place. */
@@ -33,6 +45,16 @@ public interface ImageParam {
         NDArray images(NDArray params);
 
         int batch();
+
+        /**
+         * A linear first stage the optimiser runs outside autograd, or null: {@code images(p)} equals
+         * {@code head(stage.forward(p))}, and the gradient with respect to the parameters is
+         * {@code stage.adjoint(dL/dt)}. The Fourier parameterisation uses it because PyTorch's complex FFTs are fast
+         * but DJL cannot differentiate through complex arrays.
+         */
+        default LinearStage linearStage() {
+            return null;
+        }
 
         int height();
 
