@@ -11,6 +11,8 @@ public final class MagicProvider {
     public static List<Magic> all() {
         return List.of(
                 new ModelMagic(),
-                new org.circuitscope.magics.featurevis.FeatureVisMagic());
+                new org.circuitscope.magics.featurevis.FeatureVisMagic(),
+                new org.circuitscope.magics.weights.WeightsMagic(),
+                new org.circuitscope.magics.circuit.CircuitMagic());
     }
 }

@@ -1,0 +1,90 @@
+package org.circuitscope.magics.circuit;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.circuitscope.circuit.Circuit;
+import org.circuitscope.circuit.CircuitResult;
+import org.circuitscope.magics.LoadedModels;
+import org.circuitscope.magics.Magic;
+import org.circuitscope.magics.MagicArgs;
+import org.circuitscope.magics.MagicContext;
+import org.circuitscope.magics.MagicException;
+import org.circuitscope.magics.weights.ThumbnailChoice;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.ModelException;
+import org.circuitscope.model.Unit;
+
+/**
+ * {@code %circuit [model] layer:channel [--depth 2] [--top 6] [--by weights|attribution] [--data SOURCE]
+ * [--images 16] [--layers a,b] [--thumbs fv|examples|none] [--no-prune] [--as VAR]}: the unit, its strongest inputs
+ * and theirs, as a diagram with its edge table and the pruning check on the data source (by default the organism
+ * world for the organism model, else the ImageNet samples when present).
+ */
+public final class CircuitMagic implements Magic {
+    private static final Set<String> OPTIONS = Set.of("depth", "top", "by", "data", "images", "layers", "thumbs",
+            "as", "fv-steps");
+    private static final Set<String> FLAGS = Set.of("no-prune");
+
+    @Override
+    public String name() {
+        return "circuit";
+    }
+
+    @Override
+    public String help() {
+        return "a unit's circuit: %circuit [model] layer:channel [--depth 2] [--top 6] [--by weights|attribution] "
+                + "[--data world|imagenet|cifar10|DIR] [--images 16] [--layers a,b] [--thumbs fv|examples|none] "
+                + "[--no-prune] [--as VAR]";
+    }
+
+    @Override
+    public Object line(MagicContext context, List<String> args) throws Exception {
+        MagicArgs a = MagicArgs.parse("circuit", args, OPTIONS, FLAGS);
+        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(a.positionals(), 1);
+        if (chosen.rest().size() != 1) {
+            throw new MagicException("%circuit needs one unit, e.g. %circuit fire4/concat:12"
+                    + (chosen.rest().isEmpty() ? "" : "; got " + chosen.rest()));
+        }
+        Model model = chosen.model();
+        int depth = a.getInt("depth", 2);
+        int top = a.getInt("top", 6);
+        int images = a.getInt("images", 16);
+        if (depth < 1 || depth > 6) {
+            throw new MagicException("%circuit: --depth must be between 1 and 6, not " + depth);
+        }
+        if (top < 1 || top > 64) {
+            throw new MagicException("%circuit: --top must be between 1 and 64, not " + top);
+        }
+        if (images < 1) {
+            throw new MagicException("%circuit: --images must be at least 1, not " + images);
+        }
+        Circuit.Ranking by;
+        try {
+            by = Circuit.Ranking.parse(a.get("by", "weights"));
+        } catch (IllegalArgumentException e) {
+            throw new MagicException("%circuit: --by must be weights or attribution, not '" + a.get("by") + "'");
+        }
+        try {
+            Unit u = Unit.parse(chosen.rest().get(0));
+            if (!(u instanceof Unit.Channel unit)) {
+                throw new MagicException("%circuit is built around a channel: write layer:channel, not " + u);
+            }
+            Circuit c = Circuit.of(model, unit).depth(depth).top(top).by(by)
+                    .thumbnails(ThumbnailChoice.parse(a, model, "circuit"))
+                    .data(DataSources.parse(a.get("data"), model, images, "circuit"), images)
+                    .prune(!a.flag("no-prune"));
+            if (a.has("layers")) {
+                c.layers(Arrays.stream(a.get("layers").split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                        .toArray(String[]::new));
+            }
+            CircuitResult r = c.build(context.progress("circuit " + unit));
+            if (a.has("as")) {
+                context.setVariable(a.get("as"), CircuitResult.class.getName(), r);
+            }
+            return r;
+        } catch (ModelException | IllegalArgumentException e) {
+            throw new MagicException("%circuit: " + e.getMessage(), e);
+        }
+    }
+}

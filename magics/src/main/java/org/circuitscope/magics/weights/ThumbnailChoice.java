@@ -1,0 +1,31 @@
+package org.circuitscope.magics.weights;
+
+import org.circuitscope.magics.MagicArgs;
+import org.circuitscope.magics.MagicException;
+import org.circuitscope.magics.circuit.DataSources;
+import org.circuitscope.model.Model;
+import org.circuitscope.weights.Thumbnails;
+
+/** {@code --thumbs fv|examples|none} (with {@code --fv-steps N}, {@code --data SOURCE}) as a {@link Thumbnails}. */
+public final class ThumbnailChoice {
+    private ThumbnailChoice() {
+    }
+
+    public static Thumbnails parse(MagicArgs a, Model model, String magic) throws MagicException {
+        String t = a.get("thumbs", "none").trim().toLowerCase();
+        return switch (t) {
+            case "none" -> Thumbnails.none();
+            case "fv", "featurevis" -> {
+                int steps = a.getInt("fv-steps", 64);
+                if (steps < 1) {
+                    throw new MagicException("%" + magic + ": --fv-steps must be at least 1, not " + steps);
+                }
+                yield Thumbnails.featureVis(model, steps, 64);
+            }
+            case "examples" -> Thumbnails.examples(model, DataSources.parse(a.get("data"), model,
+                    a.getInt("images", 64), magic));
+            default -> throw new MagicException("%" + magic + ": --thumbs must be fv, examples or none, not '" + t
+                    + "'");
+        };
+    }
+}

@@ -1,0 +1,76 @@
+package org.circuitscope.magics.weights;
+
+import java.util.List;
+import java.util.Set;
+import org.circuitscope.magics.LoadedModels;
+import org.circuitscope.magics.Magic;
+import org.circuitscope.magics.MagicArgs;
+import org.circuitscope.magics.MagicContext;
+import org.circuitscope.magics.MagicException;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.ModelException;
+import org.circuitscope.model.Unit;
+import org.circuitscope.weights.KernelView;
+import org.circuitscope.weights.UnitWeights;
+import org.circuitscope.weights.Weights;
+
+/**
+ * {@code %weights [model] layer:channel [--from layer] [--top 12] [--thumbs fv|examples|none] [--input i]
+ * [--as VAR]}: a unit's strongest inputs as weight heatmaps (its convolution's kernels, or expanded weights from
+ * {@code --from}), or with {@code --input i} the one kernel from input channel i, as a heatmap and a table.
+ */
+public final class WeightsMagic implements Magic {
+    private static final Set<String> OPTIONS = Set.of("from", "top", "thumbs", "input", "as", "data", "images",
+            "fv-steps");
+
+    @Override
+    public String name() {
+        return "weights";
+    }
+
+    @Override
+    public String help() {
+        return "weights into a unit: %weights [model] layer:channel [--from layer] [--top 12] "
+                + "[--thumbs fv|examples|none] [--data SOURCE] [--input i] [--as VAR]";
+    }
+
+    @Override
+    public Object line(MagicContext context, List<String> args) throws Exception {
+        MagicArgs a = MagicArgs.parse("weights", args, OPTIONS, Set.of());
+        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(a.positionals(), 1);
+        if (chosen.rest().size() != 1) {
+            throw new MagicException("%weights needs one unit, e.g. %weights fire3/concat:70 (or with --from "
+                    + "fire2/concat for expanded weights)" + (chosen.rest().isEmpty() ? "" : "; got " + chosen.rest()));
+        }
+        Model model = chosen.model();
+        String target = chosen.rest().get(0);
+        int top = a.getInt("top", 12);
+        if (top < 1) {
+            throw new MagicException("%weights: --top must be at least 1, not " + top);
+        }
+        try {
+            Unit u = Unit.parse(target);
+            if (!(u instanceof Unit.Channel unit)) {
+                throw new MagicException("%weights reads a channel's weights: write layer:channel, not " + target);
+            }
+            Object result;
+            if (a.has("input")) {
+                int i = a.getInt("input", 0);
+                result = a.has("from") ? Weights.expanded(model, Unit.channel(a.get("from"), i), unit)
+                        : Weights.kernel(model, unit, i);
+                if (a.has("as")) {
+                    context.setVariable(a.get("as"), KernelView.class.getName(), result);
+                }
+                return result;
+            }
+            UnitWeights w = Weights.of(model, unit).from(a.get("from")).top(top)
+                    .thumbnails(ThumbnailChoice.parse(a, model, "weights")).render(context.progress("weights " + unit));
+            if (a.has("as")) {
+                context.setVariable(a.get("as"), UnitWeights.class.getName(), w);
+            }
+            return w;
+        } catch (ModelException | IllegalArgumentException e) {
+            throw new MagicException("%weights: " + e.getMessage(), e);
+        }
+    }
+}
