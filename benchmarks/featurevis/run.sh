@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Feature-visualisation benchmark: per-step time of a Fourier-parameterised visualisation with the standard
+# transforms on SqueezeNet at 224x224 and 128x128, in circuitscope and in Python PyTorch measured in the same run
+# (ratio circuitscope/PyTorch, target <= 1.0), then the wall time of a 64-unit layer sheet at 128x128, 256 steps.
+# Needs Debian's python3-torch and python3-onnx (installed when missing and we are root).
+# Environment: STEPS (timed steps, 30), SHEET_STEPS (256; 0 skips the sheet), SHEET_CHANNELS (64),
+# ROUNDS (3), THREADS (1), LAYER/CHANNEL (fire9/concat, 3), SHEET_LAYER (fire4/concat), SHEET_BATCH (64), CIRCUITSCOPE_SHARED.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+shared="${CIRCUITSCOPE_SHARED:-$root/../shared}"
+onnx="$shared/models/squeezenet1.0/squeezenet1.0.onnx"
+[ -f "$onnx" ] || { echo "SqueezeNet not found at $onnx (set CIRCUITSCOPE_SHARED)"; exit 1; }
+if ! /usr/bin/python3 -c 'import torch, onnx' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -q python3-torch python3-onnx >/dev/null; else
+    echo "install Debian's python3-torch and python3-onnx first"; exit 1; fi
+fi
+cd "$root"
+mvn -q -B -o install -DskipTests -pl circuits,benchmarks -am 2>/dev/null || mvn -q -B install -DskipTests -pl circuits,benchmarks -am
+cp="$(cat benchmarks/target/classpath.txt)"
+# the same number of intra-op threads on both sides (THREADS, default 1: the machine is shared), and OpenMP
+# threads that sleep instead of spinning when they wait (spinning threads collapse on a busy machine)
+export THREADS="${THREADS:-1}" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 -DOPT_OUT_TRACKING=true -cp "$cp" "$here/FeatureVisBenchmark.java" \
+  "$onnx" /usr/bin/python3 "$here/featurevis_torch.py" "${STEPS:-30}" "${SHEET_STEPS:-256}" "${SHEET_CHANNELS:-64}"
