@@ -7,7 +7,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import org.circuitscope.data.ImageSource;
+import org.circuitscope.image.Images;
 import org.circuitscope.data.Sample;
 import org.circuitscope.model.Layer;
 import org.circuitscope.model.Model;
@@ -104,7 +110,6 @@ public final class Activations {
         ActivationResult.Builder out = new ActivationResult.Builder(model.name(), src.name(), reduce, features);
         long start = System.nanoTime();
         boolean partial = false;
-        String[] names = layers.toArray(String[]::new);
         float[] row = new float[features.count()];
         Iterator<Sample> it = src.iterator();
         long capacity = maxValues / features.count();
@@ -131,9 +136,9 @@ public final class Activations {
                 for (Sample s : batch) {
                     images.add(s.image());
                 }
-                Map<String, Tensor> acts = model.run(images, names);
+                float[][] perLayer = features.compute(model, images);
                 for (int i = 0; i < batch.size(); i++) {
-                    features.fill(acts, i, row);
+                    features.fill(perLayer, i, row);
                     out.add(batch.get(i).id(), batch.get(i).label(), row);
                 }
                 progress.update(out.images(), total, out.images() + " images");
@@ -208,16 +213,45 @@ public final class Activations {
             return count;
         }
 
-        /** Image {@code i}'s values of every layer into {@code row}. */
-        void fill(Map<String, Tensor> acts, int i, float[] row) {
+        /**
+         * Runs a batch and returns, per layer, its values for the batch: reduced on the engine where that is exact
+         * (max over positions, the centre position), so only N×C numbers leave native memory; the whole map for
+         * MEAN (averaged here in double precision) and NONE. The batch's native arrays are freed on return.
+         */
+        float[][] compute(Model model, List<BufferedImage> images) {
+            float[][] out = new float[layerNames.size()][];
+            Tensor in = Images.toTensor(images, model.input().height(), model.input().width());
+            try (NDManager m = model.newManager()) {
+                NDArray x = m.create(in.data(), new Shape(in.shape()));
+                Map<String, NDArray> acts = model.forward(x, layerNames);
+                for (int l = 0; l < layerNames.size(); l++) {
+                    NDArray a = acts.get(layerNames.get(l));
+                    boolean spatial = a.getShape().dimension() == 4 && heights[l] * widths[l] > 1;
+                    NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
+                    if (spatial && reduce == Reduce.MAX) {
+                        out[l] = f.reshape(f.getShape().get(0), channels[l], (long) heights[l] * widths[l])
+                                .max(new int[] {2}).toFloatArray();
+                    } else if (spatial && reduce == Reduce.CENTER) {
+                        out[l] = f.get(new NDIndex(":, :, {}, {}", heights[l] / 2, widths[l] / 2)).toFloatArray();
+                    } else {
+                        out[l] = f.toFloatArray();
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** Image {@code i}'s values of every layer (from {@link #compute}) into {@code row}. */
+        void fill(float[][] perLayer, int i, float[] row) {
             for (int l = 0; l < layerNames.size(); l++) {
-                Tensor t = acts.get(layerNames.get(l));
-                float[] d = t.data();
+                float[] d = perLayer[l];
                 int hw = heights[l] * widths[l];
-                int base = i * channels[l] * hw;
                 if (reduce == Reduce.NONE || hw == 1) {
-                    System.arraycopy(d, base, row, offsets[l], channels[l] * hw);
+                    System.arraycopy(d, i * channels[l] * hw, row, offsets[l], channels[l] * hw);
+                } else if (reduce == Reduce.MAX || reduce == Reduce.CENTER) {
+                    System.arraycopy(d, i * channels[l], row, offsets[l], channels[l]);
                 } else {
+                    int base = i * channels[l] * hw;
                     for (int c = 0; c < channels[l]; c++) {
                         row[offsets[l] + c] = reduce.apply(d, base + c * hw, heights[l], widths[l]);
                     }

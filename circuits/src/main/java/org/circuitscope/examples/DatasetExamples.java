@@ -2,7 +2,13 @@ package org.circuitscope.examples;
 
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -31,24 +37,32 @@ import org.circuitscope.tensor.Tensor;
  */
 public final class DatasetExamples {
     private final Model model;
-    private final Unit unit;
+    private final List<Unit> units;
     private int k = 9;
     private boolean negative;
     private boolean preRelu = true;
     private int batchSize = 32;
     private int limit = -1;
 
-    private DatasetExamples(Model model, Unit unit) {
+    private DatasetExamples(Model model, List<Unit> units) {
+        if (units.isEmpty()) {
+            throw new IllegalArgumentException("name at least one unit");
+        }
         this.model = model;
-        this.unit = unit;
+        this.units = List.copyOf(units);
     }
 
     public static DatasetExamples of(Model model, Unit unit) {
-        return new DatasetExamples(model, unit);
+        return new DatasetExamples(model, List.of(unit));
     }
 
     public static DatasetExamples of(Model model, String unit) {
-        return new DatasetExamples(model, Unit.parse(unit));
+        return of(model, Unit.parse(unit));
+    }
+
+    /** Examples of several units from one pass over the source ({@link #runAll}). */
+    public static DatasetExamples of(Model model, List<Unit> units) {
+        return new DatasetExamples(model, units);
     }
 
     public DatasetExamples k(int n) {
@@ -88,33 +102,20 @@ public final class DatasetExamples {
         return run(source, Progress.NONE);
     }
 
+    /** The examples of the (first) unit. */
     public ExamplesResult run(ImageSource source, Progress progress) {
-        Unit read = negative && preRelu ? beforeRelu(model.layers(), unit) : unit;
-        Layer layer = model.layers().get(read.layer());
-        int channels = (int) layer.channels();
-        int channel = channelOf(read);
-        if (channel >= channels) {
-            throw new ModelException("layer '" + layer.name() + "' has " + channels + " channels (0.."
-                    + (channels - 1) + "); there is no channel " + channel);
+        return runAll(source, progress).get(0);
+    }
+
+    /** The examples of every unit, in the order given, from one pass over the source. */
+    public List<ExamplesResult> runAll(ImageSource source, Progress progress) {
+        List<Tracked> tracked = new ArrayList<>();
+        for (Unit u : units) {
+            tracked.add(new Tracked(u));
         }
-        if (read instanceof Unit.Direction d && d.vector().length != channels) {
-            throw new ModelException("the direction has " + d.vector().length + " values but layer '"
-                    + layer.name() + "' has " + channels + " channels");
-        }
-        int h = layer.spatial() ? (int) layer.shape()[2] : 1;
-        int w = layer.spatial() ? (int) layer.shape()[3] : 1;
-        if (read instanceof Unit.Neuron n && (n.y() >= h || n.x() >= w)) {
-            throw new ModelException("layer '" + layer.name() + "' is " + h + "×" + w + "; there is no position "
-                    + n.y() + "," + n.x());
-        }
-        ReceptiveField rf = ReceptiveField.of(model, layer.name());
+        String[] layerNames = tracked.stream().map(t -> t.layer.name()).distinct().toArray(String[]::new);
         int inH = model.input().height();
         int inW = model.input().width();
-        float sign = negative ? -1f : 1f;
-        // A min-heap on signed value: its head is the weakest of the k kept; ties keep the earlier image.
-        Comparator<Candidate> weakestFirst = Comparator.comparingDouble((Candidate c) -> sign * c.value)
-                .thenComparing(Comparator.comparingLong((Candidate c) -> c.index).reversed());
-        PriorityQueue<Candidate> best = new PriorityQueue<>(weakestFirst);
         ImageSource src = limit >= 0 ? source.limit(limit) : source;
         OptionalInt size = src.size();
         long total = size.isPresent() ? size.getAsInt() : 0;
@@ -135,21 +136,29 @@ public final class DatasetExamples {
                 for (Sample s : batch) {
                     images.add(s.image());
                 }
-                Tensor t = model.run(images, layer.name()).get(layer.name());
-                float[] d = t.data();
-                int per = channels * h * w;
-                for (int i = 0; i < batch.size(); i++) {
-                    Candidate c = score(read, d, i * per, channels, h, w, sign);
-                    c.index = seen + i;
-                    if (best.size() < k || weakestFirst.compare(c, best.peek()) > 0) {
-                        Sample s = batch.get(i);
-                        c.id = s.id();
-                        c.label = s.label();
-                        BufferedImage img = s.image();
-                        c.image = img.getWidth() == inW && img.getHeight() == inH ? img : Images.resize(img, inW, inH);
-                        best.add(c);
-                        if (best.size() > k) {
-                            best.poll();
+                Tensor in = Images.toTensor(images, inH, inW);
+                try (NDManager m = model.newManager()) {
+                    NDArray x = m.create(in.data(), new Shape(in.shape()));
+                    Map<String, NDArray> acts = model.forward(x, Arrays.asList(layerNames));
+                    for (Tracked t : tracked) {
+                        NDArray a = acts.get(t.layer.name());
+                        Candidate[] scored = t.score(a.getDataType() == DataType.FLOAT32 ? a
+                                : a.toType(DataType.FLOAT32, false), batch.size());
+                        for (int i = 0; i < batch.size(); i++) {
+                            Candidate c = scored[i];
+                            c.index = seen + i;
+                            if (t.best.size() < k || t.order.compare(c, t.best.peek()) > 0) {
+                                Sample s = batch.get(i);
+                                c.id = s.id();
+                                c.label = s.label();
+                                BufferedImage img = s.image();
+                                c.image = img.getWidth() == inW && img.getHeight() == inH ? img
+                                        : Images.resize(img, inW, inH);
+                                t.best.add(c);
+                                if (t.best.size() > k) {
+                                    t.best.poll();
+                                }
+                            }
                         }
                     }
                 }
@@ -159,16 +168,107 @@ public final class DatasetExamples {
         } finally {
             progress.finish(partial ? "interrupted after " + seen + " images" : seen + " images");
         }
-        List<Candidate> ranked = new ArrayList<>(best);
-        ranked.sort(weakestFirst.reversed());
-        List<Example> examples = new ArrayList<>();
-        for (int r = 0; r < ranked.size(); r++) {
-            Candidate c = ranked.get(r);
-            Rectangle box = rf.box(c.y, c.x, inH, inW);
-            examples.add(new Example(r + 1, c.id, c.label, c.value, c.y, c.x, box, c.image));
+        List<ExamplesResult> results = new ArrayList<>();
+        for (Tracked t : tracked) {
+            List<Candidate> ranked = new ArrayList<>(t.best);
+            ranked.sort(t.order.reversed());
+            List<Example> examples = new ArrayList<>();
+            for (int r = 0; r < ranked.size(); r++) {
+                Candidate c = ranked.get(r);
+                Rectangle box = t.rf.box(c.y, c.x, inH, inW);
+                examples.add(new Example(r + 1, c.id, c.label, c.value, c.y, c.x, box, c.image));
+            }
+            results.add(new ExamplesResult(model.name(), t.unit, t.read, negative, t.rf, examples, seen, partial,
+                    src.problems(), src.name()));
         }
-        return new ExamplesResult(model.name(), unit, read, negative, rf, examples, seen, partial, src.problems(),
-                src.name());
+        return results;
+    }
+
+    /** One unit's bookkeeping during a pass: the layer it is read at and the k best candidates so far. */
+    private final class Tracked {
+        final Unit unit;
+        final Unit read;
+        final Layer layer;
+        final int channels;
+        final int h;
+        final int w;
+        final float sign;
+        final ReceptiveField rf;
+        final Comparator<Candidate> order;
+        final PriorityQueue<Candidate> best;
+
+        Tracked(Unit unit) {
+            this.unit = unit;
+            this.read = negative && preRelu ? beforeRelu(model.layers(), unit) : unit;
+            this.layer = model.layers().get(read.layer());
+            this.channels = (int) layer.channels();
+            int channel = channelOf(read);
+            if (channel >= channels) {
+                throw new ModelException("layer '" + layer.name() + "' has " + channels + " channels (0.."
+                        + (channels - 1) + "); there is no channel " + channel);
+            }
+            if (read instanceof Unit.Direction d && d.vector().length != channels) {
+                throw new ModelException("the direction has " + d.vector().length + " values but layer '"
+                        + layer.name() + "' has " + channels + " channels");
+            }
+            this.h = layer.spatial() ? (int) layer.shape()[2] : 1;
+            this.w = layer.spatial() ? (int) layer.shape()[3] : 1;
+            if (read instanceof Unit.Neuron n && (n.y() >= h || n.x() >= w)) {
+                throw new ModelException("layer '" + layer.name() + "' is " + h + "×" + w
+                        + "; there is no position " + n.y() + "," + n.x());
+            }
+            this.rf = ReceptiveField.of(model, layer.name());
+            this.sign = negative ? -1f : 1f;
+            float sg = sign;
+            // The order puts the strongest last; as a min-heap its head is the weakest kept. Ties keep the
+            // earlier image.
+            this.order = Comparator.comparingDouble((Candidate c) -> sg * c.value)
+                    .thenComparing(Comparator.comparingLong((Candidate c) -> c.index).reversed());
+            this.best = new PriorityQueue<>(order);
+        }
+
+        /**
+         * Each image's value and position. A channel's extreme over positions and a neuron's value are taken on
+         * the engine, so only a few numbers per image leave native memory; a direction needs the whole map.
+         */
+        Candidate[] score(NDArray a, int n) {
+            Candidate[] out = new Candidate[n];
+            int hw = h * w;
+            if (read instanceof Unit.Channel c) {
+                NDArray plane = a.getShape().dimension() == 4 ? a.get(new NDIndex(":, {}", c.channel())).reshape(n, hw)
+                        : a.get(new NDIndex(":, {}", c.channel())).reshape(n, 1);
+                NDArray signed = sign < 0 ? plane.neg() : plane;
+                float[] v = signed.max(new int[] {1}).toFloatArray();
+                long[] arg = signed.argMax(1).toLongArray();
+                for (int i = 0; i < n; i++) {
+                    Candidate cand = new Candidate();
+                    cand.value = sign < 0 ? -v[i] : v[i];
+                    cand.y = (int) (arg[i] / w);
+                    cand.x = (int) (arg[i] % w);
+                    out[i] = cand;
+                }
+                return out;
+            }
+            if (read instanceof Unit.Neuron nr) {
+                float[] v = (a.getShape().dimension() == 4
+                        ? a.get(new NDIndex(":, {}, {}, {}", nr.channel(), nr.y(), nr.x()))
+                        : a.get(new NDIndex(":, {}", nr.channel()))).toFloatArray();
+                for (int i = 0; i < n; i++) {
+                    Candidate cand = new Candidate();
+                    cand.value = v[i];
+                    cand.y = nr.y();
+                    cand.x = nr.x();
+                    out[i] = cand;
+                }
+                return out;
+            }
+            float[] d = a.toFloatArray();
+            int per = channels * hw;
+            for (int i = 0; i < n; i++) {
+                out[i] = DatasetExamples.score(read, d, i * per, channels, h, w, sign);
+            }
+            return out;
+        }
     }
 
     private static final class Candidate {
