@@ -27,6 +27,7 @@ import org.circuitscope.model.ModelException;
 import org.circuitscope.model.Unit;
 import org.circuitscope.progress.Progress;
 import org.circuitscope.tensor.Tensor;
+import org.circuitscope.weights.ConvChannel;
 import org.circuitscope.weights.ExpandedWeights;
 import org.circuitscope.weights.SubNetwork;
 import org.circuitscope.weights.Thumbnails;
@@ -40,7 +41,8 @@ import org.circuitscope.weights.Weights;
  * source ({@link Ranking#ATTRIBUTION}: the mean over images of Σ activation × gradient of the unit with respect to
  * the input's map, in the actual network); either way each edge records both when a data source is given. A unit's
  * inputs are the channels of its convolution's input layer, or of the layers given with {@link #layers} (one per
- * level, read through expanded weights, e.g. from {@code fire3/concat} over the squeeze 1×1).
+ * level, read through expanded weights, e.g. from {@code fire3/concat} over the squeeze 1×1). A convolution that
+ * reads a pool takes its inputs from the layer before the pool, through expanded weights ({@link #throughPools}).
  * <p>With a data source the result also carries the {@link PruningCheck}: how much of the unit's activation the
  * circuit alone keeps.
  */
@@ -71,6 +73,7 @@ public final class Circuit {
     private List<String> layers = List.of();
     private Thumbnails thumbnails = Thumbnails.none();
     private boolean prune = true;
+    private boolean skipPools = true;
 
     private Circuit(Model model, Unit.Channel target) {
         this.model = model;
@@ -143,6 +146,15 @@ public final class Circuit {
         return this;
     }
 
+    /**
+     * Whether a unit whose convolution reads a pool takes its inputs from the layer before the pool, through
+     * expanded weights (the default), rather than from the pool's channels.
+     */
+    public Circuit throughPools(boolean b) {
+        this.skipPools = b;
+        return this;
+    }
+
     public Circuit batchSize(int n) {
         this.batchSize = Math.max(1, n);
         return this;
@@ -177,10 +189,11 @@ public final class Circuit {
                 break;
             }
             progress.update(level - 1, depth + 1, "level " + level + ": inputs of " + frontier.size() + " units");
-            String from = layers.size() >= level ? layers.get(level - 1) : null;
+            String given = layers.size() >= level ? layers.get(level - 1) : null;
             Map<Unit.Channel, UnitInputs> inputs = new LinkedHashMap<>();
             for (Unit.Channel u : frontier) {
                 try {
+                    String from = given != null ? given : defaultInputLayer(u);
                     inputs.put(u, Weights.into(model, u, from, cache));
                 } catch (ModelException e) {
                     if (level == 1) {
@@ -235,6 +248,33 @@ public final class Circuit {
         return new CircuitResult(model.name(), root, depth, top, ranking, List.copyOf(nodes.values()),
                 List.copyOf(edges), thumbs, thumbnails.description(), pruning,
                 data == null ? null : data.name(), rows);
+    }
+
+    /**
+     * The layer a unit's inputs are read from by default: its convolution's input, or, when that is a pool (as
+     * between the stages of most networks), the layer the pool reads, through expanded weights (pools as average
+     * pools). Null when the unit has no convolution of its own (the caller then reports or stops there).
+     */
+    private String defaultInputLayer(Unit.Channel u) {
+        if (!skipPools) {
+            return null;
+        }
+        ConvChannel cc;
+        try {
+            cc = ConvChannel.resolve(model.layers(), u);
+        } catch (ModelException e) {
+            return null;
+        }
+        String in = cc.input();
+        for (int guard = 0; guard < 16; guard++) {
+            Layer l = model.layers().get(in);
+            if ((l.op().equals("MaxPool") || l.op().equals("AveragePool")) && l.inputs().size() == 1) {
+                in = l.inputs().get(0);
+            } else {
+                break;
+            }
+        }
+        return in;
     }
 
     private List<Tensor> loadBatches() {

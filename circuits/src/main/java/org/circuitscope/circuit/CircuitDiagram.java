@@ -23,7 +23,7 @@ import org.circuitscope.weights.Heatmaps;
  */
 final class CircuitDiagram {
     private static final int LEFT = 190;
-    private static final int TOP = 92;
+    private static final int TOP = 112;
     private static final int ROW = 150;
 
     private CircuitDiagram() {
@@ -40,6 +40,7 @@ final class CircuitDiagram {
         final double maxStrength;
         final double range;
         final boolean byAttribution;
+        final Map<Unit.Channel, Double> maxInto = new HashMap<>();
 
         Layout(CircuitResult c) {
             this.c = c;
@@ -74,6 +75,7 @@ final class CircuitDiagram {
             double rg = 0;
             for (CircuitEdge e : c.edges()) {
                 ms = Math.max(ms, strength(e));
+                maxInto.merge(e.to(), strength(e), Math::max);
                 rg = Math.max(rg, Heatmaps.range(e.kernel()));
             }
             this.maxStrength = ms;
@@ -84,8 +86,10 @@ final class CircuitDiagram {
             return byAttribution && !Double.isNaN(e.attribution()) ? Math.abs(e.attribution()) : e.weightNorm();
         }
 
+        /** Width relative to the strongest edge into the same unit, so every level reads on its own. */
         float stroke(CircuitEdge e) {
-            return (float) (0.8 + 5.2 * (maxStrength > 0 ? strength(e) / maxStrength : 0));
+            double max = maxInto.getOrDefault(e.to(), maxStrength);
+            return (float) (0.8 + 5.2 * (max > 0 ? strength(e) / max : 0));
         }
 
         /** Top centre of the input node and bottom centre of the unit it feeds. */
@@ -96,11 +100,12 @@ final class CircuitDiagram {
         }
 
         int besideCell(CircuitEdge e) {
-            return Math.max(2, Math.min(6, 24 / Math.max(e.kh(), e.kw())));
+            return Math.max(2, Math.min(10, 30 / Math.max(e.kh(), e.kw())));
         }
 
         String strengthCaption() {
-            return byAttribution ? "thickness ∝ |attribution|" : "thickness ∝ weight L2 norm";
+            return (byAttribution ? "thickness ∝ |attribution|" : "thickness ∝ weight L2 norm")
+                    + ", relative to each unit's strongest input";
         }
     }
 
@@ -125,7 +130,7 @@ final class CircuitDiagram {
                 Heatmaps.hex(Heatmaps.BLUE)));
         s.append("<text x=\"230\" y=\"62\" font-size=\"11\">").append(Heatmaps.escape(lay.strengthCaption()
                 + "; hover an edge for its weights")).append("</text>");
-        Heatmaps.svgLegend(s, lay.range, 560, 52, 120, "weights");
+        Heatmaps.svgLegend(s, lay.range, 10, 72, 120, "weights (colour of the heatmaps)");
         for (int r = 0; r < c.rows().size(); r++) {
             s.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" font-size=\"12\" fill=\"#444444\">%s"
                     + "</text>", TOP + r * ROW + 44, Heatmaps.escape(c.rows().get(r))));
@@ -209,7 +214,7 @@ final class CircuitDiagram {
             g.drawString("excitatory", 46, 62);
             g.drawString("inhibitory", 156, 62);
             g.drawString(lay.strengthCaption(), 230, 62);
-            Heatmaps.drawLegend(g, lay.range, 560, 52, 120, "weights");
+            Heatmaps.drawLegend(g, lay.range, 10, 72, 120, "weights (colour of the heatmaps)");
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.setColor(new Color(68, 68, 68));
             for (int r = 0; r < c.rows().size(); r++) {

@@ -64,8 +64,13 @@ class CircuitTest {
         assertEquals(List.of("out", "pool", "relu1"), c.rows());
         assertNull(c.pruning());
         assertTrue(c.edges().stream().skip(3).allMatch(CircuitEdge::expanded));
-        // without a layer for level 2, the max pool's units have no kernels of their own: they stay leaves
-        assertEquals(3, Circuit.of(model, "out:0").depth(2).top(3).build().edges().size());
+        // by default a convolution reading a pool takes its inputs from before the pool (expanded weights)
+        CircuitResult d = Circuit.of(model, "out:0").depth(2).top(3).build();
+        assertEquals(List.of("out", "cat", "squeeze_relu"), d.rows());
+        assertEquals(3 + 3 * 2, d.edges().size());
+        assertTrue(d.edges().get(0).expanded() && !d.edges().get(3).expanded());
+        // not through pools: the max pool's units have no kernels of their own, so they stay leaves
+        assertEquals(3, Circuit.of(model, "out:0").depth(2).top(3).throughPools(false).build().edges().size());
     }
 
     @Test

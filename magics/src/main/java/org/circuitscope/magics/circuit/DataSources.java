@@ -19,13 +19,25 @@ public final class DataSources {
     private DataSources() {
     }
 
-    /** The fixtures folder: system property or environment variable circuitscope.shared, default ../shared. */
+    /**
+     * The fixtures folder: system property or environment variable circuitscope.shared, else ../shared (or
+     * ../../shared, seen from notebooks/).
+     */
     public static Path shared() {
         String p = System.getProperty("circuitscope.shared");
         if (p == null || p.isBlank()) {
             p = System.getenv("CIRCUITSCOPE_SHARED");
         }
-        return Path.of(p == null || p.isBlank() ? "../shared" : p).toAbsolutePath().normalize();
+        if (p != null && !p.isBlank()) {
+            return Path.of(p).toAbsolutePath().normalize();
+        }
+        // ../shared beside the checkout; from a notebook (run in notebooks/) that is ../../shared
+        for (String c : new String[] {"../shared", "../../shared"}) {
+            if (Files.isDirectory(Path.of(c))) {
+                return Path.of(c).toAbsolutePath().normalize();
+            }
+        }
+        return Path.of("../shared").toAbsolutePath().normalize();
     }
 
     public static ImageSource parse(String spec, Model model, int count, String magic) throws MagicException {
