@@ -13,6 +13,9 @@ public final class MagicProvider {
                 new ModelMagic(),
                 new org.circuitscope.magics.featurevis.FeatureVisMagic(),
                 new org.circuitscope.magics.weights.WeightsMagic(),
-                new org.circuitscope.magics.circuit.CircuitMagic());
+                new org.circuitscope.magics.circuit.CircuitMagic(),
+                new org.circuitscope.magics.activations.ActivationsMagic(),
+                new org.circuitscope.magics.examples.ExamplesMagic(),
+                new org.circuitscope.magics.tuning.TuningMagic());
     }
 }

@@ -1,0 +1,71 @@
+package org.circuitscope.magics.examples;
+
+import java.util.List;
+import java.util.Set;
+import org.circuitscope.data.ImageSource;
+import org.circuitscope.examples.DatasetExamples;
+import org.circuitscope.examples.ExamplesResult;
+import org.circuitscope.magics.LoadedModels;
+import org.circuitscope.magics.Magic;
+import org.circuitscope.magics.MagicArgs;
+import org.circuitscope.magics.MagicContext;
+import org.circuitscope.magics.MagicException;
+import org.circuitscope.magics.activations.Sources;
+import org.circuitscope.model.ModelException;
+import org.circuitscope.model.Unit;
+
+/**
+ * {@code %examples [model] layer:channel <source> [--k 9] [--crop|--full] [--negative] [--limit N] [--batch N]
+ * [--resize N] [--label-regex R] [--as ex]}: the images of a source that drive a unit hardest (or, with
+ * {@code --negative}, most negatively, read before the ReLU), as a labelled grid of receptive-field crops
+ * ({@code --full}: whole images with the box drawn) and a table.
+ */
+public final class ExamplesMagic implements Magic {
+    static final Set<String> OPTIONS = Set.of("k", "limit", "batch", "resize", "label-regex", "as");
+    static final Set<String> FLAGS = Set.of("crop", "full", "negative");
+
+    @Override
+    public String name() {
+        return "examples";
+    }
+
+    @Override
+    public String help() {
+        return "dataset examples of a unit: %examples [model] layer:channel <folder|cifar10:file|curves?..|world> "
+                + "[--k 9] [--crop|--full] [--negative] [--limit N] [--as ex]";
+    }
+
+    @Override
+    public Object line(MagicContext context, List<String> args) throws Exception {
+        MagicArgs a = MagicArgs.parse(name(), args, OPTIONS, FLAGS);
+        if (a.flag("crop") && a.flag("full")) {
+            throw new MagicException("%examples: give --crop or --full, not both");
+        }
+        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(a.positionals(), 2);
+        if (chosen.rest().size() != 2) {
+            throw new MagicException("%examples needs a unit (layer:channel) and an image source, e.g. %examples "
+                    + "fire4/concat:12 path/to/images; got " + chosen.rest());
+        }
+        Unit unit;
+        try {
+            unit = Unit.parse(chosen.rest().get(0));
+        } catch (ModelException e) {
+            throw new MagicException(e.getMessage());
+        }
+        ImageSource source = Sources.parse(chosen.rest().get(1), chosen.model(), a.get("label-regex"),
+                a.getInt("resize", 0));
+        ExamplesResult result;
+        try {
+            result = DatasetExamples.of(chosen.model(), unit).k(a.getInt("k", 9)).negative(a.flag("negative"))
+                    .batchSize(a.getInt("batch", 32)).limit(a.getInt("limit", -1))
+                    .run(source, context.progress("examples of " + unit));
+        } catch (ModelException | IllegalArgumentException e) {
+            throw new MagicException(e.getMessage(), e);
+        }
+        result.showFull(a.flag("full"));
+        if (a.has("as")) {
+            context.setVariable(a.get("as"), ExamplesResult.class.getName(), result);
+        }
+        return result;
+    }
+}
