@@ -147,6 +147,9 @@ class ObjectivesTest {
         assertEquals(a[0], mix[0], 1e-5);
         assertEquals((a[1] + b[1]) / 2, mix[1], 1e-4);
         assertEquals(b[2], mix[2], 1e-5);
+        // two channels of the same layer
+        float[] same = values(Objectives.channelInterpolate("r2", 1, "r2", 4));
+        assertEquals(values(Objectives.channel("r2", 4))[2], same[2], 1e-5);
         // a sheet: image i reads channel i
         float[] sheet = values(Objectives.sheet("r2", 5, 6, 7));
         for (int i = 0; i < 3; i++) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -235,7 +236,7 @@ public final class Objectives {
 
             @Override
             public Set<String> layers() {
-                return Set.of(layer1, layer2);
+                return new java.util.LinkedHashSet<>(List.of(layer1, layer2));
             }
 
             @Override
