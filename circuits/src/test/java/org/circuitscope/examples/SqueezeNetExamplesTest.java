@@ -108,8 +108,13 @@ class SqueezeNetExamplesTest {
         ReceptiveField rf = ReceptiveField.of(model, Unit.parse(unit).layer());
         for (int r = 0; r < k; r++) {
             Example e = ex.examples().get(r);
-            assertEquals(column[order[r]], e.value(), 0f, unit + " rank " + (r + 1));
-            assertEquals(maxima.ids().get(order[r]), e.id());
+            // two passes over the same images may differ in the last bit (oneDNN picks kernels per run), so
+            // values agree to float precision and a swapped near-tie between ranks is allowed
+            float tol = 1e-5f * Math.max(1f, Math.abs(column[order[r]]));
+            assertEquals(column[order[r]], e.value(), tol, unit + " rank " + (r + 1));
+            int at = maxima.ids().indexOf(e.id());
+            assertTrue(at >= 0, e.id());
+            assertEquals(column[order[r]], column[at], tol, unit + " rank " + (r + 1) + " is " + e.id());
             Rectangle b = e.box();
             assertTrue(b.x >= 0 && b.y >= 0 && b.x + b.width <= 227 && b.y + b.height <= 227, b.toString());
             Rectangle want = new Rectangle(rf.startX() + rf.strideX() * e.x(), rf.startY() + rf.strideY() * e.y(),

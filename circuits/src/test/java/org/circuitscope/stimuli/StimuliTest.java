@@ -160,7 +160,7 @@ class StimuliTest {
                     .run(tc.stimuli());
             float[] col = acts.column("relu:0");
             for (int i = 0; i < col.length; i++) {
-                assertEquals(tc.responses()[i], col[i], 0f);
+                assertEquals(tc.responses()[i], col[i], 1e-5f * Math.max(1f, Math.abs(col[i])));
             }
         }
     }
