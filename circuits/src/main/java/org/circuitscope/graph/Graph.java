@@ -79,8 +79,23 @@ public final class Graph {
 
     /** Like {@link #run}, but integer values (shapes, indices) come back as they are. */
     public Map<String, Value> runValues(NDArray x, Collection<String> wanted, NDManager manager) {
+        return runValues(x, Map.of(), wanted, manager);
+    }
+
+    /**
+     * Runs the graph with some values given instead of computed: nodes that only lead to given values are skipped,
+     * and everything downstream reads the given arrays (so gradients flow back to them, not past them). Values not
+     * downstream of a given one are computed from {@code x} as usual.
+     */
+    public Map<String, Value> runValues(NDArray x, Map<String, NDArray> given, Collection<String> wanted,
+                                        NDManager manager) {
+        for (String g : given.keySet()) {
+            if (!producers.containsKey(g)) {
+                throw new GraphException("no node produces '" + g + "', so it cannot be given");
+            }
+        }
         Set<String> want = new HashSet<>(wanted);
-        List<Node> plan = plan(want);
+        List<Node> plan = plan(want, given.keySet());
         Map<String, Integer> lastUse = new HashMap<>();
         for (int i = 0; i < plan.size(); i++) {
             for (String in : plan.get(i).inputs()) {
@@ -89,6 +104,7 @@ public final class Graph {
         }
         Map<String, Value> env = new HashMap<>();
         env.put(input, new Value.Array(x));
+        given.forEach((k, v) -> env.put(k, new Value.Array(v)));
         for (int i = 0; i < plan.size(); i++) {
             Node node = plan.get(i);
             Value[] args = new Value[node.inputs().size()];
@@ -109,7 +125,8 @@ public final class Graph {
                 env.put(node.outputs().get(k), results[k]);
             }
             for (String in : node.inputs()) {
-                if (lastUse.getOrDefault(in, -1) == i && !want.contains(in) && !in.equals(input)) {
+                if (lastUse.getOrDefault(in, -1) == i && !want.contains(in) && !in.equals(input)
+                        && !given.containsKey(in)) {
                     Value dead = env.remove(in);
                     if (dead instanceof Value.Array a && a.array().getManager() == manager
                             && env.values().stream().noneMatch(v -> v instanceof Value.Array b
@@ -175,10 +192,19 @@ public final class Graph {
 
     /** The nodes needed for {@code want}, in execution order. */
     public List<Node> plan(Set<String> want) {
+        return plan(want, Set.of());
+    }
+
+    /** The nodes needed for {@code want} when the values in {@code given} are already known. */
+    public List<Node> plan(Set<String> want, Set<String> given) {
         Set<Node> needed = new HashSet<>();
         Deque<String> todo = new ArrayDeque<>(want);
         while (!todo.isEmpty()) {
-            Node n = producers.get(todo.pop());
+            String v = todo.pop();
+            if (given.contains(v)) {
+                continue;
+            }
+            Node n = producers.get(v);
             if (n != null && needed.add(n)) {
                 todo.addAll(n.inputs());
             }

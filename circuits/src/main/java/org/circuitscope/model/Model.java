@@ -222,6 +222,35 @@ public final class Model implements AutoCloseable, Displayable {
         return out;
     }
 
+    /**
+     * Like {@link #forward(NDArray, Collection)}, but with the activations of some layers given instead of computed
+     * (for example a copy that requires gradients, to differentiate a later layer with respect to an earlier one).
+     * Layers not downstream of a given one are computed from {@code rgb01} as usual.
+     */
+    public Map<String, NDArray> forward(NDArray rgb01, Map<String, NDArray> given, Collection<String> layerNames) {
+        ensureOpen();
+        List<String> names = resolve(layerNames);
+        Map<String, NDArray> givenValues = new LinkedHashMap<>();
+        given.forEach((k, v) -> givenValues.put(layers.get(k).name(), v));
+        NDManager m = rgb01.getManager();
+        NDArray x = input.toModelSpace(rgb01);
+        Map<String, org.circuitscope.graph.Value> raw;
+        try {
+            raw = graph.runValues(x, givenValues, names, m);
+        } catch (EngineException | ModelException e) {
+            throw new ModelException(describeFailure(rgb01.getShape(), e.getMessage()), e);
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        Iterator<String> wanted = layerNames.iterator();
+        for (String n : names) {
+            if (!(raw.get(n) instanceof org.circuitscope.graph.Value.Array a)) {
+                throw new ModelException("layer '" + n + "' holds integers (a shape or indices), not activations");
+            }
+            out.put(wanted.next(), a.array());
+        }
+        return out;
+    }
+
     private String describeFailure(Shape shape, String message) {
         String sizeNote = shape.dimension() == 4 && (shape.get(2) != input.height() || shape.get(3) != input.width())
                 ? " (the input is " + shape.get(2) + "x" + shape.get(3) + "; the model was built for "

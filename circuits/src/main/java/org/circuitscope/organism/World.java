@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import org.circuitscope.data.ImageSource;
 import org.circuitscope.data.Sample;
 
@@ -115,6 +116,59 @@ public final class World {
                             throw new NoSuchElementException();
                         }
                         return scene(seed, next++).sample();
+                    }
+                };
+            }
+        };
+    }
+
+    /**
+     * Scenes {@code 0..perClass-1} of each of these classes, each changed by {@code edit} (for example
+     * {@code s -> s.only("wheel")}), as a lazy image source named {@code name}; ids name the scene and the edit.
+     */
+    public static ImageSource scenes(String name, long seed, int perClass, List<String> classes,
+                                     UnaryOperator<Scene> edit) {
+        for (String c : classes) {
+            if (!CLASSES.contains(c)) {
+                throw new IllegalArgumentException("unknown class '" + c + "'; the classes are " + CLASSES);
+            }
+        }
+        int count = perClass * classes.size();
+        return new ImageSource() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public OptionalInt size() {
+                return OptionalInt.of(count);
+            }
+
+            @Override
+            public List<String> labels() {
+                return CLASSES;
+            }
+
+            @Override
+            public Iterator<Sample> iterator() {
+                return new Iterator<>() {
+                    private int next;
+
+                    @Override
+                    public boolean hasNext() {
+                        return next < count;
+                    }
+
+                    @Override
+                    public Sample next() {
+                        if (next >= count) {
+                            throw new NoSuchElementException();
+                        }
+                        String cls = classes.get(next % classes.size());
+                        Scene s = edit.apply(scene(seed, next / classes.size(), cls));
+                        next++;
+                        return s.sample();
                     }
                 };
             }

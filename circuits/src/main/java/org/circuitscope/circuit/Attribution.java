@@ -1,0 +1,146 @@
+package org.circuitscope.circuit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.circuitscope.data.ImageSource;
+import org.circuitscope.data.Sample;
+import org.circuitscope.image.Images;
+import org.circuitscope.model.DjlSetup;
+import org.circuitscope.model.Layer;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.ModelException;
+import org.circuitscope.model.Unit;
+import org.circuitscope.progress.Progress;
+import org.circuitscope.tensor.Tensor;
+
+/**
+ * How much each channel of an earlier layer contributes to a unit, on data: the mean over images of
+ * Σ<sub>positions</sub> a ⊙ ∂u/∂a, where u is the unit's channel averaged over its positions (for a class logit, the
+ * logit itself). Gradients go through the whole network as it is (ReLUs, pools, skip connections, the classifier),
+ * so any layer between the input and the unit can be asked, including a class logit's inputs through global
+ * pooling. Positive: the channel pushes the unit up on this data; negative: it holds it down.
+ */
+public final class Attribution {
+    private final Model model;
+    private final Unit.Channel target;
+    private String from;
+    private int batchSize = 32;
+    private int maxImages = Integer.MAX_VALUE;
+
+    private Attribution(Model model, Unit.Channel target) {
+        this.model = model;
+        this.target = target;
+    }
+
+    /** Attribution to {@code unit} (e.g. {@code "logits:0"} or {@code "conv5:3"}). */
+    public static Attribution of(Model model, String unit) {
+        if (!(Unit.parse(unit) instanceof Unit.Channel c)) {
+            throw new ModelException("attribution needs a channel (layer:channel), not '" + unit + "'");
+        }
+        return of(model, c);
+    }
+
+    public static Attribution of(Model model, Unit.Channel unit) {
+        Layer l = model.layers().get(unit.layer());
+        if (unit.channel() < 0 || unit.channel() >= l.channels()) {
+            throw new ModelException("layer '" + l.name() + "' has " + l.channels() + " channels (0.."
+                    + (l.channels() - 1) + "); there is no channel " + unit.channel());
+        }
+        return new Attribution(model, Unit.channel(l.name(), unit.channel()));
+    }
+
+    /** The earlier layer whose channels are credited. */
+    public Attribution from(String layer) {
+        this.from = model.layers().get(layer).name();
+        if (from.equals(target.layer())) {
+            throw new ModelException("'" + from + "' is the unit's own layer: attribute to an earlier layer");
+        }
+        return this;
+    }
+
+    public Attribution batchSize(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + n);
+        }
+        this.batchSize = n;
+        return this;
+    }
+
+    /** Use at most this many images of the source. */
+    public Attribution limit(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, got " + n);
+        }
+        this.maxImages = n;
+        return this;
+    }
+
+    public AttributionResult run(ImageSource source) {
+        return run(source, Progress.NONE);
+    }
+
+    public AttributionResult run(ImageSource source, Progress progress) {
+        if (from == null) {
+            throw new ModelException("say which layer to attribute to with from(layer)");
+        }
+        Layer fromLayer = model.layers().get(from);
+        double[] sum = new double[(int) fromLayer.channels()];
+        double unitSum = 0;
+        int seen = 0;
+        int total = source.size().isPresent() ? Math.min(source.size().getAsInt(), maxImages) : -1;
+        Iterator<Sample> it = source.iterator();
+        List<BufferedImage> batch = new ArrayList<>(batchSize);
+        while (seen < maxImages && it.hasNext() && !progress.cancelled()) {
+            batch.clear();
+            while (batch.size() < batchSize && seen + batch.size() < maxImages && it.hasNext()) {
+                batch.add(it.next().image());
+            }
+            unitSum += accumulate(Images.toTensor(batch, model.input().height(), model.input().width()), sum);
+            seen += batch.size();
+            progress.update(seen, total, "attribution of " + target + " to " + from);
+        }
+        if (seen == 0) {
+            throw new ModelException("no images to attribute over in " + source.name());
+        }
+        for (int c = 0; c < sum.length; c++) {
+            sum[c] /= seen;
+        }
+        progress.finish(seen + " images");
+        return new AttributionResult(model.name(), target, from, sum, unitSum / seen, seen, source.name(),
+                progress.cancelled());
+    }
+
+    /** Adds Σ over the batch of a ⊙ ∂u/∂a per channel into {@code sum}; returns Σ of the unit over the batch. */
+    private double accumulate(Tensor images, double[] sum) {
+        try (NDManager m = model.newManager()) {
+            NDArray x = m.create(images.data(), new Shape(images.shape()));
+            NDArray a = model.forward(x, List.of(from)).get(from).duplicate();
+            a.setRequiresGradient(true);
+            try (GradientCollector gc = DjlSetup.engine().newGradientCollector()) {
+                NDArray out = model.forward(x, Map.of(from, a), List.of(target.layer())).get(target.layer());
+                long n = out.getShape().get(0);
+                NDArray u = out.get(":, " + target.channel()).reshape(n, -1).mean(new int[] {1});
+                NDArray total = u.sum();
+                gc.backward(total);
+                NDArray contrib = a.mul(a.getGradient());
+                int[] axes = new int[contrib.getShape().dimension() - 1];
+                axes[0] = 0;
+                for (int i = 1; i < axes.length; i++) {
+                    axes[i] = i + 1;
+                }
+                float[] c = contrib.sum(axes).toFloatArray();
+                for (int i = 0; i < c.length; i++) {
+                    sum[i] += c[i];
+                }
+                return total.getFloat();
+            }
+        }
+    }
+}

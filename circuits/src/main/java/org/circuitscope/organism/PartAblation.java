@@ -1,0 +1,313 @@
+package org.circuitscope.organism;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.circuitscope.activations.Html;
+import org.circuitscope.display.Displayable;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.ModelException;
+import org.circuitscope.progress.Progress;
+import org.circuitscope.tensor.Tensor;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Part ablation on world scenes: how much a class's logit falls when one of its parts is removed, against erasing an
+ * equal area elsewhere. For each scene the part is erased by drawing the scene without it (what was behind shows
+ * through). Two controls erase, for every box of the part, a box of the same size that does not touch the part,
+ * filled with the scene drawn without its object: one anywhere in the image, and a stricter one on the object
+ * itself (so it often takes away another part).
+ */
+public final class PartAblation {
+    private final Model model;
+    private final Map<String, List<String>> partsByClass = new LinkedHashMap<>();
+    private long seed = 20261201L;
+    private int scenes = 100;
+    private int batchSize = 50;
+
+    private PartAblation(Model model) {
+        this.model = model;
+    }
+
+    public static PartAblation of(Model model) {
+        return new PartAblation(model);
+    }
+
+    /** Ablate these parts of this class (for example {@code ("car", "wheel", "window")}). */
+    public PartAblation parts(String cls, String... parts) {
+        if (!World.CLASSES.contains(cls)) {
+            throw new IllegalArgumentException("unknown class '" + cls + "'; the classes are " + World.CLASSES);
+        }
+        List<String> known = World.scene(seed, 0, cls).partNames();
+        for (String p : parts) {
+            if (!known.contains(p)) {
+                throw new IllegalArgumentException("a " + cls + " has no part '" + p + "'; its parts are " + known);
+            }
+        }
+        partsByClass.computeIfAbsent(cls, k -> new ArrayList<>()).addAll(List.of(parts));
+        return this;
+    }
+
+    /** Scenes {@code 0..count-1} of the world with this seed (fresh: not the training seed by default). */
+    public PartAblation scenes(long worldSeed, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, got " + count);
+        }
+        this.seed = worldSeed;
+        this.scenes = count;
+        return this;
+    }
+
+    public PartAblation batchSize(int n) {
+        this.batchSize = n;
+        return this;
+    }
+
+    public Result run() {
+        return run(Progress.NONE);
+    }
+
+    public Result run(Progress progress) {
+        if (partsByClass.isEmpty()) {
+            throw new IllegalStateException("name the parts to ablate with parts(class, part...)");
+        }
+        List<Row> rows = new ArrayList<>();
+        int total = partsByClass.values().stream().mapToInt(List::size).sum();
+        for (Map.Entry<String, List<String>> e : partsByClass.entrySet()) {
+            String cls = e.getKey();
+            int index = model.labels().indexOf(cls);
+            if (index < 0) {
+                throw new ModelException("model '" + model.name() + "' has no class '" + cls + "'; its classes are "
+                        + model.labels());
+            }
+            for (String part : e.getValue()) {
+                if (progress.cancelled()) {
+                    return new Result(seed, List.copyOf(rows), true);
+                }
+                progress.update(rows.size(), total, cls + " without " + part);
+                List<BufferedImage> intact = new ArrayList<>();
+                List<BufferedImage> without = new ArrayList<>();
+                List<BufferedImage> anywhere = new ArrayList<>();
+                List<BufferedImage> onObject = new ArrayList<>();
+                for (int i = 0; i < scenes; i++) {
+                    Scene s = World.scene(seed, i, cls);
+                    BufferedImage img = s.render();
+                    intact.add(img);
+                    without.add(s.without(part).render());
+                    anywhere.add(patchedOut(s, img, part, false, new SplittableRandom(seed * 31 + i)));
+                    onObject.add(patchedOut(s, img, part, true, new SplittableRandom(seed * 37 + i)));
+                }
+                float[] l0 = logits(intact, index);
+                float[] l1 = logits(without, index);
+                float[] l2 = logits(anywhere, index);
+                float[] l3 = logits(onObject, index);
+                rows.add(new Row(cls, part, scenes, mean(l0), mean(l1), mean(l2), mean(l3),
+                        fraction(correct(intact, index)), fraction(correct(without, index)),
+                        fraction(correct(anywhere, index)), fraction(correct(onObject, index)),
+                        moreThan(l0, l1, l2), moreThan(l0, l1, l3)));
+            }
+        }
+        progress.finish(rows.size() + " ablations of " + scenes + " scenes each");
+        return new Result(seed, List.copyOf(rows), false);
+    }
+
+    /**
+     * The image with, for every box of {@code part}, an equal box elsewhere erased: on the object when
+     * {@code onObject} (falling back to the whole image when the object leaves no room), else anywhere.
+     */
+    static BufferedImage patchedOut(Scene s, BufferedImage img, String part, boolean onObject, SplittableRandom r) {
+        BufferedImage behind = s.without(s.partNames().toArray(String[]::new)).render();
+        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        out.setData(img.getData());
+        List<PartBox> partBoxes = s.parts().stream().filter(b -> b.name().equals(part)).toList();
+        PartBox object = objectBox(s);
+        for (PartBox b : partBoxes) {
+            int w = b.width();
+            int h = b.height();
+            int x = 0;
+            int y = 0;
+            for (int attempt = 0; attempt < 200; attempt++) {
+                PartBox area = onObject && attempt < 100 ? object : new PartBox("image", 0, 0, s.size(), s.size());
+                x = area.x() + r.nextInt(Math.max(1, area.width() - w + 1));
+                y = area.y() + r.nextInt(Math.max(1, area.height() - h + 1));
+                x = Math.max(0, Math.min(s.size() - w, x));
+                y = Math.max(0, Math.min(s.size() - h, y));
+                if (!touches(x, y, w, h, partBoxes)) {
+                    break;
+                }
+            }
+            for (int yy = y; yy < y + h; yy++) {
+                for (int xx = x; xx < x + w; xx++) {
+                    out.setRGB(xx, yy, behind.getRGB(xx, yy));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static PartBox objectBox(Scene s) {
+        int x0 = Integer.MAX_VALUE;
+        int y0 = Integer.MAX_VALUE;
+        int x1 = 0;
+        int y1 = 0;
+        for (PartBox b : s.parts()) {
+            x0 = Math.min(x0, b.x());
+            y0 = Math.min(y0, b.y());
+            x1 = Math.max(x1, b.x() + b.width());
+            y1 = Math.max(y1, b.y() + b.height());
+        }
+        return new PartBox("object", x0, y0, x1 - x0, y1 - y0);
+    }
+
+    private static boolean touches(int x, int y, int w, int h, List<PartBox> boxes) {
+        for (PartBox b : boxes) {
+            if (x < b.x() + b.width() && b.x() < x + w && y < b.y() + b.height() && b.y() < y + h) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private float[] logits(List<BufferedImage> images, int index) {
+        float[] out = new float[images.size()];
+        for (int from = 0; from < images.size(); from += batchSize) {
+            Tensor t = model.logits(images.subList(from, Math.min(images.size(), from + batchSize)));
+            for (int i = 0; i < t.dim(0); i++) {
+                out[from + i] = t.get(i, index);
+            }
+        }
+        return out;
+    }
+
+    private int[] correct(List<BufferedImage> images, int index) {
+        int[] out = new int[images.size()];
+        for (int from = 0; from < images.size(); from += batchSize) {
+            Tensor t = model.logits(images.subList(from, Math.min(images.size(), from + batchSize)));
+            int classes = (int) t.dim(1);
+            for (int i = 0; i < t.dim(0); i++) {
+                int best = 0;
+                for (int k = 1; k < classes; k++) {
+                    if (t.get(i, k) > t.get(i, best)) {
+                        best = k;
+                    }
+                }
+                out[from + i] = best == index ? 1 : 0;
+            }
+        }
+        return out;
+    }
+
+    private static double mean(float[] x) {
+        double s = 0;
+        for (float v : x) {
+            s += v;
+        }
+        return s / x.length;
+    }
+
+    private static double fraction(int[] x) {
+        double s = 0;
+        for (int v : x) {
+            s += v;
+        }
+        return s / x.length;
+    }
+
+    /** The share of scenes where removing the part lowered the logit more than the patch did. */
+    private static double moreThan(float[] intact, float[] without, float[] patched) {
+        int n = 0;
+        for (int i = 0; i < intact.length; i++) {
+            if (without[i] < patched[i]) {
+                n++;
+            }
+        }
+        return (double) n / intact.length;
+    }
+
+    /**
+     * One class and part: mean logits and accuracies intact, without the part, with an equal-area patch erased
+     * anywhere in the image, and with one erased on the object; the share of scenes where the part's removal
+     * lowered the logit more than each patch.
+     */
+    public record Row(String cls, String part, int scenes, double logit, double logitWithout, double logitPatch,
+                      double logitObjectPatch, double accuracy, double accuracyWithout, double accuracyPatch,
+                      double accuracyObjectPatch, double partBeatsPatch, double partBeatsObjectPatch) {
+        public double drop() {
+            return logit - logitWithout;
+        }
+
+        /** The drop when an equal area anywhere in the image is erased (the control). */
+        public double patchDrop() {
+            return logit - logitPatch;
+        }
+
+        /** The drop when an equal area elsewhere on the object is erased (the stricter control). */
+        public double objectPatchDrop() {
+            return logit - logitObjectPatch;
+        }
+    }
+
+    /** The ablation table. */
+    public record Result(long seed, List<Row> rows, boolean partial) implements Displayable {
+
+        public Row row(String cls, String part) {
+            return rows.stream().filter(r -> r.cls().equals(cls) && r.part().equals(part)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no ablation of " + cls + " " + part));
+        }
+
+        public Table table() {
+            StringColumn cls = StringColumn.create("class");
+            StringColumn part = StringColumn.create("part");
+            IntColumn n = IntColumn.create("scenes");
+            DoubleColumn logit = DoubleColumn.create("logit");
+            DoubleColumn drop = DoubleColumn.create("drop: part removed");
+            DoubleColumn patch = DoubleColumn.create("drop: patch anywhere");
+            DoubleColumn objectPatch = DoubleColumn.create("drop: patch on object");
+            DoubleColumn beats = DoubleColumn.create("part > patch anywhere");
+            DoubleColumn beatsObject = DoubleColumn.create("part > patch on object");
+            DoubleColumn acc = DoubleColumn.create("accuracy");
+            DoubleColumn accWithout = DoubleColumn.create("accuracy: part removed");
+            DoubleColumn accPatch = DoubleColumn.create("accuracy: patch anywhere");
+            DoubleColumn accObject = DoubleColumn.create("accuracy: patch on object");
+            for (Row r : rows) {
+                cls.append(r.cls());
+                part.append(r.part());
+                n.append(r.scenes());
+                logit.append(r.logit());
+                drop.append(r.drop());
+                patch.append(r.patchDrop());
+                objectPatch.append(r.objectPatchDrop());
+                beats.append(r.partBeatsPatch());
+                beatsObject.append(r.partBeatsObjectPatch());
+                acc.append(r.accuracy());
+                accWithout.append(r.accuracyWithout());
+                accPatch.append(r.accuracyPatch());
+                accObject.append(r.accuracyObjectPatch());
+            }
+            return Table.create("part ablation (world seed " + seed + ")", cls, part, n, logit, drop, patch,
+                    objectPatch, beats, beatsObject, acc, accWithout, accPatch, accObject);
+        }
+
+        @Override
+        public Map<String, Object> representations() {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("text/plain", toString() + "\n" + table().print());
+            StringBuilder sb = new StringBuilder("<div><b>").append(Html.escape(toString())).append("</b>");
+            Html.table(sb, table(), rows.size());
+            r.put("text/html", sb.append("</div>").toString());
+            return r;
+        }
+
+        @Override
+        public String toString() {
+            return "part ablation on world seed " + seed + ": " + rows.size() + " class/part pairs"
+                    + (partial ? " (interrupted)" : "");
+        }
+    }
+}
