@@ -95,6 +95,11 @@ class SqueezeNetExamplesTest {
         assertTrue(ReceptiveField.of(model, "logits").whole());
     }
 
+    /** Float precision relative to the value: a batch of one and a batch of 16 may take different native kernels. */
+    private static float tol(float v) {
+        return 1e-5f * Math.max(1f, Math.abs(v));
+    }
+
     private static void checkTopK(String unit, int k) {
         float[] column = maxima.column(unit);
         Integer[] order = new Integer[column.length];
@@ -126,7 +131,7 @@ class SqueezeNetExamplesTest {
         Example top = ex.examples().get(0);
         Unit.Channel u = (Unit.Channel) Unit.parse(unit);
         Tensor t = model.run(List.of(top.image()), u.layer()).get(u.layer());
-        assertEquals(t.get(0, u.channel(), top.y(), top.x()), top.value(), 1e-5f);
+        assertEquals(t.get(0, u.channel(), top.y(), top.x()), top.value(), tol(top.value()));
         Table table = ex.table();
         assertEquals(k, table.rowCount());
         BufferedImage grid = ex.grid();
@@ -165,8 +170,8 @@ class SqueezeNetExamplesTest {
                 min = Math.min(min, t.get(0, 16, y, x));
             }
         }
-        assertEquals(min, first.value(), 1e-5f);
-        assertEquals(t.get(0, 16, first.y(), first.x()), first.value(), 1e-5f);
+        assertEquals(min, first.value(), tol(min));
+        assertEquals(t.get(0, 16, first.y(), first.x()), first.value(), tol(first.value()));
         assertEquals("fire2/conv1x1_2:20", DatasetExamples.beforeRelu(model.layers(),
                 Unit.parse("fire2/concat:20")).toString());
         assertEquals("conv1:3", DatasetExamples.beforeRelu(model.layers(), Unit.parse("conv1_relu:3")).toString());
