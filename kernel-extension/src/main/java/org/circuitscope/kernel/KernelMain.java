@@ -9,7 +9,8 @@ import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 
 /**
  * {@code java -jar circuitscope-kernel.jar <connection-file>} runs the kernel (Jupyter does this);
- * {@code java -jar circuitscope-kernel.jar install [options]} installs its kernelspec.
+ * {@code java -jar circuitscope-kernel.jar install [options]} installs its kernelspec;
+ * {@code java -jar circuitscope-kernel.jar train-organism [options]} retrains the embedded model organism.
  */
 public final class KernelMain {
     private KernelMain() {
@@ -19,6 +20,15 @@ public final class KernelMain {
         if (args.length >= 1 && args[0].equals("install")) {
             System.exit(KernelSpecInstaller.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
+        if (args.length >= 1 && args[0].equals("train-organism")) {
+            try {
+                org.circuitscope.organism.TrainOrganism.main(Arrays.copyOfRange(args, 1, args.length));
+                System.exit(0);
+            } catch (IllegalArgumentException e) {
+                System.err.println("train-organism: " + e.getMessage() + " (--help lists the options)");
+                System.exit(2);
+            }
+        }
         if (args.length == 1 && args[0].equals("warmup")) {
             CircuitscopeKernel kernel = CircuitscopeKernel.builder().build();
             KernelWarmup.run(kernel);
@@ -27,7 +37,9 @@ public final class KernelMain {
         if (args.length != 1 || args[0].startsWith("-")) {
             System.err.println("usage: java -jar circuitscope-kernel.jar <connection-file>\n"
                     + "       java -jar circuitscope-kernel.jar install [--user|--sys-prefix|--prefix DIR] "
-                    + "[--name NAME] [--display-name TEXT]");
+                    + "[--name NAME] [--display-name TEXT]\n"
+                    + "       java -jar circuitscope-kernel.jar train-organism [--seed N] [--width W] [--steps S] "
+                    + "[--out PATH] ...");
             System.exit(2);
         }
         Path connectionFile = Path.of(args[0]);
