@@ -84,4 +84,42 @@ class OrganismModelTest {
                 FRESH_SEED, acc, perClass);
         assertTrue(acc >= 0.95, "held-out accuracy " + acc);
     }
+
+    @Test
+    void loadedByNameItMatchesOnnxRuntimeAndIsTheDefault() throws Exception {
+        int n = 64;
+        int plane = 3 * World.SIZE * World.SIZE;
+        java.util.List<java.awt.image.BufferedImage> images = new java.util.ArrayList<>();
+        float[] x = new float[n * plane];
+        for (int i = 0; i < n; i++) {
+            images.add(World.scene(FRESH_SEED + 1, i).render());
+            World.toChw(images.get(i), x, i * plane);
+        }
+        OrganismNet.normalize(x);
+        float[][] expected;
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession s = env.createSession(Organism.onnxBytes(), new OrtSession.SessionOptions());
+                OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x),
+                        new long[] {n, 3, World.SIZE, World.SIZE});
+                OrtSession.Result r = s.run(Map.of("input", in))) {
+            expected = (float[][]) r.get("logits").orElseThrow().getValue();
+        }
+        // RGB in [0, 1] goes in; the mean and std come from the model's metadata
+        try (org.circuitscope.model.Model m = org.circuitscope.model.Models.load("organism")) {
+            assertEquals("organism", m.name());
+            assertEquals(World.CLASSES, m.labels());
+            assertEquals(64, m.input().height());
+            org.circuitscope.tensor.Tensor logits = m.logits(images);
+            double worst = 0;
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < World.CLASSES.size(); c++) {
+                    worst = Math.max(worst, Math.abs(logits.get(i, c) - expected[i][c])
+                            / (1 + Math.abs(expected[i][c])));
+                }
+            }
+            System.out.printf("organism: our importer vs ONNX Runtime on %d scenes, worst relative logit error %.2e%n",
+                    n, worst);
+            assertTrue(worst < 1e-4, "worst relative error " + worst);
+        }
+    }
 }
