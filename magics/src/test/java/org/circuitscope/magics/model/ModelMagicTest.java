@@ -41,6 +41,17 @@ class ModelMagicTest {
     }
 
     @Test
+    void withNothingLoadedTheOrganismIsTheModel() throws Exception {
+        Model model = assertInstanceOf(Model.class, magic.line(context, List.of()));
+        assertEquals("organism", model.name());
+        assertEquals(List.of("car", "bicycle", "dog_left", "dog_right", "clock", "house", "tree", "fish"),
+                model.labels());
+        assertSame(model, LoadedModels.of(context.session()).get(null));
+        Table layers = (Table) run("layers");
+        assertTrue(layers.stringColumn("layer").asList().containsAll(List.of("conv1", "conv5", "logits")));
+    }
+
+    @Test
     void loadsShowsAndListsLayers() throws Exception {
         Path file = squeezenet();
         Object loaded = run("load " + file + " --as sq");
