@@ -12,7 +12,7 @@ if ! /usr/bin/python3 -c 'import torch, onnx' 2>/dev/null; then
     echo "install Debian's python3-torch and python3-onnx first"; exit 1; fi
 fi
 cd "$root"
-mvn -q -B -o install -DskipTests -pl circuits,benchmarks -am 2>/dev/null || mvn -q -B install -DskipTests -pl circuits,benchmarks -am
+mvn -q -B -o install -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B install -DskipTests -pl circuits,benchmarks -am
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -cp "$cp" org.circuitscope.bench.ModelBenchmark \
   "$onnx" /usr/bin/python3 "$here/squeezenet_torch.py" "${RUNS:-10}"
