@@ -6,18 +6,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.circuitscope.progress.Progress;
 import org.circuitscope.zoo.ModelZoo;
 import org.circuitscope.zoo.ZooEntry;
 
 /**
  * Loads models by file path or by name. Files: ONNX ({@code .onnx}) and frozen TensorFlow graphs ({@code .pb}).
- * Names: {@code organism} (the embedded default model, shipped inside circuitscope) and the {@link ModelZoo}'s
+ * Names: {@code organism} (the embedded default model, shipped inside circuitscope), {@code organism-seed8} (a
+ * second training of it, for universality) and the {@link ModelZoo}'s
  * entries ({@code inceptionv1}, {@code googlenet}), downloaded once and cached.
  */
 public final class Models {
     public static final String DEFAULT = "organism";
-    private static final String ORGANISM_RESOURCE = "/org/circuitscope/models/organism/organism.onnx";
+    /** A second training of the organism (seed 8), shipped for universality: the same features, learned again. */
+    public static final String SECOND_ORGANISM = "organism-seed8";
+    private static final Map<String, String> EMBEDDED = Map.of(
+            DEFAULT, "/org/circuitscope/models/organism/organism.onnx",
+            SECOND_ORGANISM, "/org/circuitscope/models/organism/organism-seed8.onnx");
 
     private Models() {
     }
@@ -35,8 +41,9 @@ public final class Models {
     /** As {@link #load(String, InputSpec)}, reporting download progress, with names looked up in {@code zoo}. */
     public static Model load(String nameOrPath, InputSpec spec, Progress progress, ModelZoo zoo) {
         String key = nameOrPath.trim();
-        if (key.equalsIgnoreCase(DEFAULT)) {
-            return organism(spec);
+        String embedded = key.toLowerCase(Locale.ROOT);
+        if (EMBEDDED.containsKey(embedded)) {
+            return embedded(embedded, spec);
         }
         Path p = Path.of(key);
         if (Files.exists(p)) {
@@ -56,7 +63,7 @@ public final class Models {
             throw new ModelException("no model file at " + p.toAbsolutePath());
         }
         throw new ModelException("unknown model '" + key + "': give a path to an .onnx or .pb file, or one of the "
-                + "names: " + DEFAULT + ", " + String.join(", ", zoo.entries().stream().map(ZooEntry::name)
+                + "names: " + DEFAULT + ", " + SECOND_ORGANISM + ", " + String.join(", ", zoo.entries().stream().map(ZooEntry::name)
                 .toList()));
     }
 
@@ -76,12 +83,13 @@ public final class Models {
                 + "(ONNX), .pb (frozen TensorFlow GraphDef) and .pt (TorchScript) files");
     }
 
-    private static Model organism(InputSpec spec) {
-        try (InputStream in = Models.class.getResourceAsStream(ORGANISM_RESOURCE)) {
+    private static Model embedded(String name, InputSpec spec) {
+        String resource = EMBEDDED.get(name);
+        try (InputStream in = Models.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new ModelException("the embedded model is missing from this build (" + ORGANISM_RESOURCE + ")");
+                throw new ModelException("the embedded model is missing from this build (" + resource + ")");
             }
-            return Model.fromOnnx(in.readAllBytes(), DEFAULT, spec);
+            return Model.fromOnnx(in.readAllBytes(), name, spec);
         } catch (IOException e) {
             throw new ModelException("cannot read the embedded model: " + e.getMessage(), e);
         }

@@ -36,8 +36,8 @@ public final class ModelMagic implements Magic {
 
     @Override
     public String help() {
-        return "load a model (%model load <organism|inceptionv1|googlenet|file.onnx|.pb|.pt> [--as N] "
-                + "[--input-size S] [--mean ..] [--std ..] [--bgr]), show it (%model), its layers (%model layers), "
+        return "load a model (%model load <organism|organism-seed8|inceptionv1|googlenet|file.onnx|.pb|.pt> "
+                + "[--as N] [--input-size S] [--mean ..] [--std ..] [--bgr]), show it (%model), its layers (%model layers), "
                 + "loaded and downloadable ones (%model list)";
     }
 
@@ -158,11 +158,13 @@ public final class ModelMagic implements Magic {
             source.append(e.getValue().source());
             layers.append(e.getValue().layers().all().size());
         }
-        if (!models.has(Models.DEFAULT)) {
-            name.append(Models.DEFAULT);
-            state.append("embedded, not loaded");
-            source.append("built in");
-            layers.appendMissing();
+        for (String builtIn : List.of(Models.DEFAULT, Models.SECOND_ORGANISM)) {
+            if (!models.has(builtIn)) {
+                name.append(builtIn);
+                state.append("embedded, not loaded");
+                source.append("built in");
+                layers.appendMissing();
+            }
         }
         ModelZoo zoo = ModelZoo.standard();
         for (ZooEntry e : zoo.entries()) {
