@@ -13,6 +13,7 @@ import org.circuitscope.display.Displayable;
 import org.circuitscope.model.Model;
 import org.circuitscope.progress.Progress;
 import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -105,7 +106,7 @@ public final class OrganismCircuits {
 
         public Table table() {
             StringColumn cls = StringColumn.create("class");
-            DoubleColumn rank = DoubleColumn.create("rank of " + layer + ":" + unit + " among inputs");
+            IntColumn rank = IntColumn.create("rank of " + layer + ":" + unit + " among inputs");
             DoubleColumn attribution = DoubleColumn.create("attribution");
             StringColumn top = StringColumn.create("strongest positive inputs");
             for (Map.Entry<String, AttributionResult> e : attributionByClass.entrySet()) {
