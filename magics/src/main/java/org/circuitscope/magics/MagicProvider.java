@@ -14,6 +14,7 @@ public final class MagicProvider {
                 new org.circuitscope.magics.featurevis.FeatureVisMagic(),
                 new org.circuitscope.magics.weights.WeightsMagic(),
                 new org.circuitscope.magics.circuit.CircuitMagic(),
+                new org.circuitscope.magics.circuit.AttributionMagic(),
                 new org.circuitscope.magics.activations.ActivationsMagic(),
                 new org.circuitscope.magics.examples.ExamplesMagic(),
                 new org.circuitscope.magics.tuning.TuningMagic());

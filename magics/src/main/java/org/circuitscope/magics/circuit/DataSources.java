@@ -43,7 +43,7 @@ public final class DataSources {
     public static ImageSource parse(String spec, Model model, int count, String magic) throws MagicException {
         if (spec == null) {
             Path imagenet = shared().resolve("data/imagenet-samples");
-            if (!model.name().equalsIgnoreCase("organism") && Files.isDirectory(imagenet)) {
+            if (!model.name().toLowerCase().startsWith("organism") && Files.isDirectory(imagenet)) {
                 return ImageFolder.of(imagenet).limit(count);
             }
             return World.scenes(0, count);
