@@ -11,12 +11,10 @@ import java.awt.geom.Rectangle2D;
 import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
+import org.circuitscope.data.GeneratedSource;
 import org.circuitscope.data.ImageSource;
 import org.circuitscope.data.Sample;
 
@@ -84,42 +82,8 @@ public final class World {
         if (count < 0) {
             throw new IllegalArgumentException("count must be >= 0, got " + count);
         }
-        return new ImageSource() {
-            @Override
-            public String name() {
-                return "organism world (seed " + seed + ", " + count + " scenes)";
-            }
-
-            @Override
-            public OptionalInt size() {
-                return OptionalInt.of(count);
-            }
-
-            @Override
-            public List<String> labels() {
-                return CLASSES;
-            }
-
-            @Override
-            public Iterator<Sample> iterator() {
-                return new Iterator<>() {
-                    private int next;
-
-                    @Override
-                    public boolean hasNext() {
-                        return next < count;
-                    }
-
-                    @Override
-                    public Sample next() {
-                        if (next >= count) {
-                            throw new NoSuchElementException();
-                        }
-                        return scene(seed, next++).sample();
-                    }
-                };
-            }
-        };
+        return new GeneratedSource("organism world (seed " + seed + ", " + count + " scenes)", count,
+                i -> scene(seed, i).sample(), CLASSES);
     }
 
     /**
@@ -133,46 +97,8 @@ public final class World {
                 throw new IllegalArgumentException("unknown class '" + c + "'; the classes are " + CLASSES);
             }
         }
-        int count = perClass * classes.size();
-        return new ImageSource() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public OptionalInt size() {
-                return OptionalInt.of(count);
-            }
-
-            @Override
-            public List<String> labels() {
-                return CLASSES;
-            }
-
-            @Override
-            public Iterator<Sample> iterator() {
-                return new Iterator<>() {
-                    private int next;
-
-                    @Override
-                    public boolean hasNext() {
-                        return next < count;
-                    }
-
-                    @Override
-                    public Sample next() {
-                        if (next >= count) {
-                            throw new NoSuchElementException();
-                        }
-                        String cls = classes.get(next % classes.size());
-                        Scene s = edit.apply(scene(seed, next / classes.size(), cls));
-                        next++;
-                        return s.sample();
-                    }
-                };
-            }
-        };
+        return new GeneratedSource(name, perClass * classes.size(),
+                i -> edit.apply(scene(seed, i / classes.size(), classes.get(i % classes.size()))).sample(), CLASSES);
     }
 
     /**
