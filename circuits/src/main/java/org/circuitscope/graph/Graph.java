@@ -68,7 +68,13 @@ public final class Graph {
      * array created is attached to {@code manager}; constants are read, never changed.
      */
     public Map<String, NDArray> run(NDArray x, Collection<String> wanted, NDManager manager) {
-        Map<String, Value> values = runValues(x, wanted, manager);
+        return run(x, Map.of(), wanted, manager);
+    }
+
+    /** Like {@link #run(NDArray, Collection, NDManager)}, with some values given (see {@link #runValues}). */
+    public Map<String, NDArray> run(NDArray x, Map<String, NDArray> given, Collection<String> wanted,
+                                    NDManager manager) {
+        Map<String, Value> values = runValues(x, given, wanted, manager);
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, Value> e : values.entrySet()) {
             Value v = e.getValue();

@@ -202,24 +202,7 @@ public final class Model implements AutoCloseable, Displayable {
      * {@link GradientCollector}.
      */
     public Map<String, NDArray> forward(NDArray rgb01, Collection<String> layerNames) {
-        ensureOpen();
-        List<String> names = resolve(layerNames);
-        NDManager m = rgb01.getManager();
-        NDArray x = input.toModelSpace(rgb01);
-        Map<String, NDArray> raw;
-        try {
-            raw = graph.run(x, names, m);
-        } catch (EngineException e) {
-            throw new ModelException(describeFailure(rgb01.getShape(), e.getMessage()), e);
-        } catch (ModelException e) {
-            throw new ModelException(describeFailure(rgb01.getShape(), e.getMessage()), e);
-        }
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        Iterator<String> wanted = layerNames.iterator();
-        for (String n : names) {
-            out.put(wanted.next(), raw.get(n));
-        }
-        return out;
+        return forward(rgb01, Map.of(), layerNames);
     }
 
     /**
@@ -234,19 +217,16 @@ public final class Model implements AutoCloseable, Displayable {
         given.forEach((k, v) -> givenValues.put(layers.get(k).name(), v));
         NDManager m = rgb01.getManager();
         NDArray x = input.toModelSpace(rgb01);
-        Map<String, org.circuitscope.graph.Value> raw;
+        Map<String, NDArray> raw;
         try {
-            raw = graph.runValues(x, givenValues, names, m);
+            raw = graph.run(x, givenValues, names, m);
         } catch (EngineException | ModelException e) {
             throw new ModelException(describeFailure(rgb01.getShape(), e.getMessage()), e);
         }
         Map<String, NDArray> out = new LinkedHashMap<>();
         Iterator<String> wanted = layerNames.iterator();
         for (String n : names) {
-            if (!(raw.get(n) instanceof org.circuitscope.graph.Value.Array a)) {
-                throw new ModelException("layer '" + n + "' holds integers (a shape or indices), not activations");
-            }
-            out.put(wanted.next(), a.array());
+            out.put(wanted.next(), raw.get(n));
         }
         return out;
     }
