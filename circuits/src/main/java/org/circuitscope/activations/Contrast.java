@@ -2,7 +2,6 @@ package org.circuitscope.activations;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.circuitscope.data.ImageSource;
@@ -137,12 +136,7 @@ public final class Contrast {
 
         @Override
         public Map<String, Object> representations() {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("text/plain", toString());
-            StringBuilder sb = new StringBuilder("<div><b>").append(Html.escape(toString())).append("</b>");
-            Html.table(sb, table(), 10);
-            r.put("text/html", sb.append("</div>").toString());
-            return r;
+            return Html.summaryOverTable(toString(), table(), 10, false);
         }
 
         @Override

@@ -1,7 +1,9 @@
 package org.circuitscope.activations;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
@@ -13,6 +15,19 @@ public final class Html {
     public static String escape(String s) {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                 .replace("\"", "&quot;");
+    }
+
+    /**
+     * The display bundle of a result that is a one-line summary over a table: plain text is the summary (followed by
+     * the whole table when {@code tableInText}), HTML the summary in bold over the table's first {@code rows} rows.
+     */
+    public static Map<String, Object> summaryOverTable(String summary, Table table, int rows, boolean tableInText) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("text/plain", tableInText ? summary + "\n" + table.print() : summary);
+        StringBuilder sb = new StringBuilder("<div><b>").append(escape(summary)).append("</b>");
+        table(sb, table, rows);
+        r.put("text/html", sb.append("</div>").toString());
+        return r;
     }
 
     /** A list of problems (the first 10, and how many more). */

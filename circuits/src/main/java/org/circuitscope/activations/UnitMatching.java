@@ -2,7 +2,6 @@ package org.circuitscope.activations;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.circuitscope.data.ImageSource;
@@ -159,12 +158,7 @@ public final class UnitMatching {
 
         @Override
         public Map<String, Object> representations() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("text/plain", toString());
-            StringBuilder sb = new StringBuilder("<div><b>").append(Html.escape(toString())).append("</b>");
-            Html.table(sb, table(), 12);
-            m.put("text/html", sb.append("</div>").toString());
-            return m;
+            return Html.summaryOverTable(toString(), table(), 12, false);
         }
 
         @Override

@@ -2,7 +2,6 @@ package org.circuitscope.circuit;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.circuitscope.activations.Html;
@@ -70,14 +69,7 @@ public record AttributionResult(String model, Unit.Channel unit, String from, do
 
     @Override
     public Map<String, Object> representations() {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("text/plain", toString());
-        StringBuilder sb = new StringBuilder();
-        sb.append("<div><b>").append(Html.escape(toString())).append("</b>");
-        Html.table(sb, table(), 12);
-        sb.append("</div>");
-        r.put("text/html", sb.toString());
-        return r;
+        return Html.summaryOverTable(toString(), table(), 12, false);
     }
 
     @Override

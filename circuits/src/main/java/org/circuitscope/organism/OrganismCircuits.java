@@ -120,12 +120,7 @@ public final class OrganismCircuits {
 
         @Override
         public Map<String, Object> representations() {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("text/plain", toString() + "\n" + table().print());
-            StringBuilder sb = new StringBuilder("<div><b>").append(Html.escape(toString())).append("</b>");
-            Html.table(sb, table(), 10);
-            r.put("text/html", sb.append("</div>").toString());
-            return r;
+            return Html.summaryOverTable(toString(), table(), 10, true);
         }
 
         @Override
@@ -179,12 +174,7 @@ public final class OrganismCircuits {
 
         @Override
         public Map<String, Object> representations() {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("text/plain", toString() + "\n" + table().print());
-            StringBuilder sb = new StringBuilder("<div><b>").append(Html.escape(toString())).append("</b>");
-            Html.table(sb, table(), 40);
-            r.put("text/html", sb.append("</div>").toString());
-            return r;
+            return Html.summaryOverTable(toString(), table(), 40, true);
         }
 
         @Override
