@@ -86,31 +86,39 @@ public final class PartAblation {
                 throw new ModelException("model '" + model.name() + "' has no class '" + cls + "'; its classes are "
                         + model.labels());
             }
+            List<Scene> sceneList = new ArrayList<>();
+            List<BufferedImage> intact = new ArrayList<>();
+            List<BufferedImage> behind = new ArrayList<>();
+            for (int i = 0; i < scenes; i++) {
+                Scene s = World.scene(seed, i, cls);
+                sceneList.add(s);
+                intact.add(s.render());
+                behind.add(s.without(s.partNames().toArray(String[]::new)).render());
+            }
+            Scores base = scores(intact, index);
             for (String part : e.getValue()) {
                 if (progress.cancelled()) {
                     return new Result(seed, List.copyOf(rows), true);
                 }
                 progress.update(rows.size(), total, cls + " without " + part);
-                List<BufferedImage> intact = new ArrayList<>();
                 List<BufferedImage> without = new ArrayList<>();
                 List<BufferedImage> anywhere = new ArrayList<>();
                 List<BufferedImage> onObject = new ArrayList<>();
                 for (int i = 0; i < scenes; i++) {
-                    Scene s = World.scene(seed, i, cls);
-                    BufferedImage img = s.render();
-                    intact.add(img);
+                    Scene s = sceneList.get(i);
                     without.add(s.without(part).render());
-                    anywhere.add(patchedOut(s, img, part, false, new SplittableRandom(seed * 31 + i)));
-                    onObject.add(patchedOut(s, img, part, true, new SplittableRandom(seed * 37 + i)));
+                    anywhere.add(patchedOut(s, intact.get(i), behind.get(i), part, false,
+                            new SplittableRandom(seed * 31 + i)));
+                    onObject.add(patchedOut(s, intact.get(i), behind.get(i), part, true,
+                            new SplittableRandom(seed * 37 + i)));
                 }
-                float[] l0 = logits(intact, index);
-                float[] l1 = logits(without, index);
-                float[] l2 = logits(anywhere, index);
-                float[] l3 = logits(onObject, index);
-                rows.add(new Row(cls, part, scenes, mean(l0), mean(l1), mean(l2), mean(l3),
-                        fraction(correct(intact, index)), fraction(correct(without, index)),
-                        fraction(correct(anywhere, index)), fraction(correct(onObject, index)),
-                        moreThan(l0, l1, l2), moreThan(l0, l1, l3)));
+                Scores removed = scores(without, index);
+                Scores patch = scores(anywhere, index);
+                Scores objectPatch = scores(onObject, index);
+                rows.add(new Row(cls, part, scenes, mean(base.logit()), mean(removed.logit()), mean(patch.logit()),
+                        mean(objectPatch.logit()), base.accuracy(), removed.accuracy(), patch.accuracy(),
+                        objectPatch.accuracy(), moreThan(removed.logit(), patch.logit()),
+                        moreThan(removed.logit(), objectPatch.logit())));
             }
         }
         progress.finish(rows.size() + " ablations of " + scenes + " scenes each");
@@ -118,15 +126,16 @@ public final class PartAblation {
     }
 
     /**
-     * The image with, for every box of {@code part}, an equal box elsewhere erased: on the object when
-     * {@code onObject} (falling back to the whole image when the object leaves no room), else anywhere.
+     * The image with, for every box of {@code part}, an equal box elsewhere erased (filled from {@code behind}, the
+     * scene drawn without its object): on the object when {@code onObject} (falling back to the whole image when
+     * the object leaves no room), else anywhere.
      */
-    static BufferedImage patchedOut(Scene s, BufferedImage img, String part, boolean onObject, SplittableRandom r) {
-        BufferedImage behind = s.without(s.partNames().toArray(String[]::new)).render();
+    static BufferedImage patchedOut(Scene s, BufferedImage img, BufferedImage behind, String part, boolean onObject,
+                                    SplittableRandom r) {
         BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
         out.setData(img.getData());
         List<PartBox> partBoxes = s.parts().stream().filter(b -> b.name().equals(part)).toList();
-        PartBox object = objectBox(s);
+        PartBox object = s.objectBox();
         for (PartBox b : partBoxes) {
             int w = b.width();
             int h = b.height();
@@ -151,20 +160,6 @@ public final class PartAblation {
         return out;
     }
 
-    private static PartBox objectBox(Scene s) {
-        int x0 = Integer.MAX_VALUE;
-        int y0 = Integer.MAX_VALUE;
-        int x1 = 0;
-        int y1 = 0;
-        for (PartBox b : s.parts()) {
-            x0 = Math.min(x0, b.x());
-            y0 = Math.min(y0, b.y());
-            x1 = Math.max(x1, b.x() + b.width());
-            y1 = Math.max(y1, b.y() + b.height());
-        }
-        return new PartBox("object", x0, y0, x1 - x0, y1 - y0);
-    }
-
     private static boolean touches(int x, int y, int w, int h, List<PartBox> boxes) {
         for (PartBox b : boxes) {
             if (x < b.x() + b.width() && b.x() < x + w && y < b.y() + b.height() && b.y() < y + h) {
@@ -174,33 +169,30 @@ public final class PartAblation {
         return false;
     }
 
-    private float[] logits(List<BufferedImage> images, int index) {
-        float[] out = new float[images.size()];
-        for (int from = 0; from < images.size(); from += batchSize) {
-            Tensor t = model.logits(images.subList(from, Math.min(images.size(), from + batchSize)));
-            for (int i = 0; i < t.dim(0); i++) {
-                out[from + i] = t.get(i, index);
-            }
-        }
-        return out;
-    }
-
-    private int[] correct(List<BufferedImage> images, int index) {
-        int[] out = new int[images.size()];
+    /** The class's logit on each image and the share of images the model puts in the class, from one pass. */
+    private Scores scores(List<BufferedImage> images, int index) {
+        float[] logit = new float[images.size()];
+        int correct = 0;
         for (int from = 0; from < images.size(); from += batchSize) {
             Tensor t = model.logits(images.subList(from, Math.min(images.size(), from + batchSize)));
             int classes = (int) t.dim(1);
             for (int i = 0; i < t.dim(0); i++) {
+                logit[from + i] = t.get(i, index);
                 int best = 0;
                 for (int k = 1; k < classes; k++) {
                     if (t.get(i, k) > t.get(i, best)) {
                         best = k;
                     }
                 }
-                out[from + i] = best == index ? 1 : 0;
+                if (best == index) {
+                    correct++;
+                }
             }
         }
-        return out;
+        return new Scores(logit, (double) correct / images.size());
+    }
+
+    private record Scores(float[] logit, double accuracy) {
     }
 
     private static double mean(float[] x) {
@@ -211,23 +203,15 @@ public final class PartAblation {
         return s / x.length;
     }
 
-    private static double fraction(int[] x) {
-        double s = 0;
-        for (int v : x) {
-            s += v;
-        }
-        return s / x.length;
-    }
-
     /** The share of scenes where removing the part lowered the logit more than the patch did. */
-    private static double moreThan(float[] intact, float[] without, float[] patched) {
+    private static double moreThan(float[] without, float[] patched) {
         int n = 0;
-        for (int i = 0; i < intact.length; i++) {
+        for (int i = 0; i < without.length; i++) {
             if (without[i] < patched[i]) {
                 n++;
             }
         }
-        return (double) n / intact.length;
+        return (double) n / without.length;
     }
 
     /**
@@ -296,12 +280,7 @@ public final class PartAblation {
 
         @Override
         public Map<String, Object> representations() {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("text/plain", toString() + "\n" + table().print());
-            StringBuilder sb = new StringBuilder("<div><b>").append(Html.escape(toString())).append("</b>");
-            Html.table(sb, table(), rows.size());
-            r.put("text/html", sb.append("</div>").toString());
-            return r;
+            return Html.summaryOverTable(toString(), table(), rows.size(), true);
         }
 
         @Override

@@ -125,19 +125,26 @@ public final class Scene {
 
     /** The union of the boxes of all parts with this name, or null when the object has none. */
     public PartBox box(String partName) {
+        return union(partName, parts().stream().filter(b -> b.name().equals(partName)).toList());
+    }
+
+    /** The union of the boxes of all the object's parts, named "object". */
+    public PartBox objectBox() {
+        return union("object", parts());
+    }
+
+    private static PartBox union(String name, List<PartBox> boxes) {
         int x0 = Integer.MAX_VALUE;
         int y0 = Integer.MAX_VALUE;
         int x1 = Integer.MIN_VALUE;
         int y1 = Integer.MIN_VALUE;
-        for (PartBox b : parts()) {
-            if (b.name().equals(partName)) {
-                x0 = Math.min(x0, b.x());
-                y0 = Math.min(y0, b.y());
-                x1 = Math.max(x1, b.x() + b.width());
-                y1 = Math.max(y1, b.y() + b.height());
-            }
+        for (PartBox b : boxes) {
+            x0 = Math.min(x0, b.x());
+            y0 = Math.min(y0, b.y());
+            x1 = Math.max(x1, b.x() + b.width());
+            y1 = Math.max(y1, b.y() + b.height());
         }
-        return x0 == Integer.MAX_VALUE ? null : new PartBox(partName, x0, y0, x1 - x0, y1 - y0);
+        return x0 == Integer.MAX_VALUE ? null : new PartBox(name, x0, y0, x1 - x0, y1 - y0);
     }
 
     /** The same scene with every object part of these names left out (what was behind shows through). */
