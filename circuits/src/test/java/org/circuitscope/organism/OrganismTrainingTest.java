@@ -1,9 +1,11 @@
 package org.circuitscope.organism;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Short training runs: the loss goes down, and the same seed gives the same weights. */
 class OrganismTrainingTest {
@@ -34,6 +36,23 @@ class OrganismTrainingTest {
 
         OrganismNet other = OrganismTrainer.train(new OrganismTrainer.Config(12, 8, 5, 16, 5e-3, 1, 0, 0), null).net();
         assertTrue(other.maxAbsDifference(a.net()) > 1e-3, "another seed should give other weights");
+    }
+
+    @Test
+    void theTrainOrganismCommandWritesALoadableModelAndRejectsUnknownOptions(@TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path out = dir.resolve("tiny.onnx");
+        TrainOrganism.main(new String[] {"--seed", "9", "--width", "4", "--steps", "3", "--batch", "8",
+            "--eval", "16", "--out", out.toString()});
+        try (org.circuitscope.model.Model m = org.circuitscope.model.Models.load(out.toString())) {
+            assertEquals(World.CLASSES, m.labels());
+            assertTrue(m.metadata().get("source").contains("--seed 9 --width 4 --steps 3"),
+                    m.metadata().get("source"));
+            assertEquals(4, m.layers().get("conv1").channels());
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> TrainOrganism.main(new String[] {"--bogus", "1"}));
+        assertTrue(bad.getMessage().contains("--bogus"), bad.getMessage());
     }
 
     @Test
