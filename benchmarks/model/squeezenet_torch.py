@@ -1,7 +1,5 @@
 """PyTorch reference for ModelBenchmark: builds SqueezeNet from the same ONNX file (weights read with the onnx
-package) as plain torch operations, and times forward and forward+backward at 224x224, batch 1 and 16.
-Prints one "case<TAB>median milliseconds" line per case."""
-import statistics
+package) as plain torch operations, and times forward and forward+backward at 224x224 on request."""
 import sys
 import time
 
@@ -67,38 +65,31 @@ class OnnxAsTorch:
         return env[output]
 
 
-def median_ms(warmup, runs, work):
-    for _ in range(warmup):
-        work()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def main():
-    path, runs = sys.argv[1], int(sys.argv[2])
+    """Answers one request per line, "forward 16" or "forward+backward 1": runs that case once and prints its time
+    in milliseconds, so the harness can alternate between the two implementations call by call."""
+    path = sys.argv[1]
     torch.set_num_threads(torch.get_num_threads() if torch.get_num_threads() > 1 else 2)
     print("torch", torch.__version__, "threads", torch.get_num_threads())
     net = OnnxAsTorch(path)
     output = "logits"
 
-    for batch in (1, 16):
-        n = runs * 3 if batch == 1 else runs
+    def forward(batch):
+        with torch.no_grad():
+            net(torch.rand(batch, 3, 224, 224), output).sum().item()
 
-        def forward():
-            with torch.no_grad():
-                net(torch.rand(batch, 3, 224, 224), output).sum().item()
+    def forward_backward(batch):
+        x = torch.rand(batch, 3, 224, 224, requires_grad=True)
+        net(x, output).sum().backward()
+        x.grad.sum().item()
 
-        def forward_backward():
-            x = torch.rand(batch, 3, 224, 224, requires_grad=True)
-            net(x, output).sum().backward()
-            x.grad.sum().item()
-
-        print("forward b%d\t%.3f" % (batch, median_ms(3, n, forward)))
-        print("forward+backward b%d\t%.3f" % (batch, median_ms(3, n, forward_backward)))
+    cases = {"forward": forward, "forward+backward": forward_backward}
+    print("ready", flush=True)
+    for line in sys.stdin:
+        case, batch = line.split()
+        start = time.perf_counter()
+        cases[case](int(batch))
+        print("%.3f" % ((time.perf_counter() - start) * 1000), flush=True)
 
 
 if __name__ == "__main__":
