@@ -2,7 +2,10 @@ package org.circuitscope.graph;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
 
 /**
@@ -28,18 +31,43 @@ public final class Kernels {
             padding = new Shape(0, 0);
         }
         NDArray bias = b != null ? b : m.zeros(new Shape(w.getShape().get(0)), x.getDataType());
+        if (recording(x) && SpaceToDepthConvolution.suits(x, strides, dilations, group)) {
+            NDArray padded = padding.get(0) == 0 && padding.get(1) == 0 ? input
+                    : SpatialPadding.padInput(input, new long[] {pads[0], pads[1], pads[0], pads[1]}, 0);
+            return SpaceToDepthConvolution.convolve(padded, w, bias, strides[0]);
+        }
         return x.getNDArrayInternal().convolution(input, w, bias, new Shape(strides), padding, new Shape(dilations),
                 group).singletonOrThrow();
     }
 
+    /**
+     * Whether autograd may record an op on x: inside a gradient collector. (Which arrays it records cannot be told
+     * reliably through DJL: its requires-grad query answers false for computed arrays.) Unknown engines count as
+     * recording.
+     */
+    static boolean recording(NDArray x) {
+        return !(x instanceof PtNDArray) || JniUtils.isGradMode();
+    }
+
     public static NDArray maxPool(NDArray x, long[] kernel, long[] strides, long[] pads, boolean ceil) {
+        if (!recording(x)) {
+            return SeparableMaxPool.pool(x, kernel, strides, pads, ceil);
+        }
         NDArray input = x;
         Shape padding = new Shape(pads[0], pads[1]);
         if (!SpatialPadding.symmetric(pads) || pads[0] * 2 > kernel[0] || pads[1] * 2 > kernel[1]) {
             input = SpatialPadding.padInput(x, pads, Double.NEGATIVE_INFINITY);
             padding = new Shape(0, 0);
         }
-        return input.getNDArrayInternal().maxPool(new Shape(kernel), new Shape(strides), padding, ceil);
+        NDArray y = input.getNDArrayInternal().maxPool(new Shape(kernel), new Shape(strides), padding, ceil);
+        // after explicit padding, PyTorch lets a last ceil-mode window start in the end padding; drop it, as the
+        // pool without a gradient does
+        long outH = SeparableMaxPool.outputSize(x.getShape().get(2), kernel[0], strides[0], pads[0], pads[2], ceil);
+        long outW = SeparableMaxPool.outputSize(x.getShape().get(3), kernel[1], strides[1], pads[1], pads[3], ceil);
+        if (y.getShape().get(2) != outH || y.getShape().get(3) != outW) {
+            y = y.get(new NDIndex(":, :, 0:" + outH + ", 0:" + outW));
+        }
+        return y;
     }
 
     public static NDArray avgPool(NDArray x, long[] kernel, long[] strides, long[] pads, boolean ceil,
