@@ -21,5 +21,7 @@ cp="$(cat benchmarks/target/classpath.txt)"
 # the same number of intra-op threads on both sides (THREADS, default 1: the machine is shared), and OpenMP
 # threads that sleep instead of spinning when they wait (spinning threads collapse on a busy machine)
 export THREADS="${THREADS:-1}" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# as the kernel runs (its kernel.json sets it): libtorch's large arrays on transparent huge pages
+export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}"
 java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 -DOPT_OUT_TRACKING=true -cp "$cp" "$here/FeatureVisBenchmark.java" \
   "$onnx" /usr/bin/python3 "$here/featurevis_torch.py" "${STEPS:-30}" "${SHEET_STEPS:-256}" "${SHEET_CHANNELS:-64}"

@@ -14,5 +14,8 @@ fi
 cd "$root"
 mvn -q -B -o install -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B install -DskipTests -pl circuits,benchmarks -am
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+# as the kernel runs (its kernel.json sets it): libtorch's large arrays on transparent huge pages. The PyTorch child
+# inherits it; Debian's torch 1.13 predates the setting.
+export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}"
 java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -cp "$cp" org.circuitscope.bench.ModelBenchmark \
   "$onnx" /usr/bin/python3 "$here/squeezenet_torch.py" "${RUNS:-10}"

@@ -67,6 +67,7 @@ class KernelSpecInstallerTest {
         assertEquals("message", spec.get("interrupt_mode").getAsString());
         JsonObject env = spec.getAsJsonObject("env");
         assertEquals("true", env.get("OPT_OUT_TRACKING").getAsString());
+        assertEquals("1", env.get("THP_MEM_ALLOC_ENABLE").getAsString());
         assertTrue(env.get("JDK_JAVA_OPTIONS").getAsString().contains("-Dai.djl.offline=true"));
 
         // installing again replaces the library folder: jars gone from the build are gone from the kernel
