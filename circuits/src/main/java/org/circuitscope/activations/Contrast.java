@@ -1,7 +1,6 @@
 package org.circuitscope.activations;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.circuitscope.data.ImageSource;
@@ -62,29 +61,13 @@ public final class Contrast {
         for (int c = 0; c < channels; c++) {
             float[] xa = ra.column(layer + ":" + c);
             float[] xb = rb.column(layer + ":" + c);
-            meanA[c] = mean(xa);
-            meanB[c] = mean(xb);
-            double pooled = Math.sqrt(((xa.length - 1) * variance(xa, meanA[c]) + (xb.length - 1)
-                    * variance(xb, meanB[c])) / (xa.length + xb.length - 2));
+            meanA[c] = Stats.mean(xa);
+            meanB[c] = Stats.mean(xb);
+            double pooled = Math.sqrt(((xa.length - 1) * Stats.variance(xa, meanA[c]) + (xb.length - 1)
+                    * Stats.variance(xb, meanB[c])) / (xa.length + xb.length - 2));
             d[c] = pooled > 0 ? (meanA[c] - meanB[c]) / pooled : 0;
         }
         return new Result(layer, a.name(), b.name(), ra.images(), rb.images(), meanA, meanB, d);
-    }
-
-    private static double mean(float[] x) {
-        double s = 0;
-        for (float v : x) {
-            s += v;
-        }
-        return s / x.length;
-    }
-
-    private static double variance(float[] x, double mean) {
-        double s = 0;
-        for (float v : x) {
-            s += (v - mean) * (v - mean);
-        }
-        return s / Math.max(1, x.length - 1);
     }
 
     /** The contrast of every channel of {@link #layer()} between images A and images B. */
@@ -93,12 +76,7 @@ public final class Contrast {
 
         /** Channels from most A-selective (largest d) to most B-selective. */
         public List<Integer> ranked() {
-            List<Integer> order = new ArrayList<>();
-            for (int c = 0; c < d.length; c++) {
-                order.add(c);
-            }
-            order.sort(Comparator.comparingDouble((Integer c) -> -d[c]).thenComparing(c -> c));
-            return order;
+            return Stats.descending(d);
         }
 
         /** The channel with the largest d (most selective for A). */

@@ -1,6 +1,5 @@
 package org.circuitscope.activations;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -85,16 +84,8 @@ public final class UnitMatching {
 
     /** (x - mean) / sample std; all zeros for a unit that never varies (it correlates with nothing). */
     private static double[] standardised(float[] x) {
-        double mean = 0;
-        for (float v : x) {
-            mean += v;
-        }
-        mean /= x.length;
-        double var = 0;
-        for (float v : x) {
-            var += (v - mean) * (v - mean);
-        }
-        double sd = Math.sqrt(var / (x.length - 1));
+        double mean = Stats.mean(x);
+        double sd = Math.sqrt(Stats.variance(x, mean));
         double[] z = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             z[i] = sd > 0 ? (x[i] - mean) / sd : 0;
@@ -140,11 +131,7 @@ public final class UnitMatching {
 
         /** One row per unit of A, best matched first. */
         public Table table() {
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < correlation.length; i++) {
-                order.add(i);
-            }
-            order.sort((x, y) -> Double.compare(bestCorrelation(y), bestCorrelation(x)));
+            List<Integer> order = Stats.descending(bestCorrelations());
             StringColumn ua = StringColumn.create(modelA + " unit");
             StringColumn ub = StringColumn.create(modelB + " best match");
             DoubleColumn r = DoubleColumn.create("correlation");

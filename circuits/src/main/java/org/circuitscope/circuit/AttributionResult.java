@@ -1,10 +1,10 @@
 package org.circuitscope.circuit;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.circuitscope.activations.Html;
+import org.circuitscope.activations.Stats;
 import org.circuitscope.display.Displayable;
 import org.circuitscope.model.Unit;
 import tech.tablesaw.api.DoubleColumn;
@@ -25,12 +25,7 @@ public record AttributionResult(String model, Unit.Channel unit, String from, do
 
     /** Channels from most positive to most negative attribution. */
     public List<Integer> ranked() {
-        List<Integer> order = new ArrayList<>();
-        for (int c = 0; c < perChannel.length; c++) {
-            order.add(c);
-        }
-        order.sort(Comparator.comparingDouble((Integer c) -> -perChannel[c]).thenComparing(c -> c));
-        return order;
+        return Stats.descending(perChannel);
     }
 
     /** The channel's place among the most positive (1 = strongest excitatory input). */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.circuitscope.activations.Html;
+import org.circuitscope.activations.Stats;
 import org.circuitscope.display.Displayable;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.ModelException;
@@ -115,10 +116,10 @@ public final class PartAblation {
                 Scores removed = scores(without, index);
                 Scores patch = scores(anywhere, index);
                 Scores objectPatch = scores(onObject, index);
-                rows.add(new Row(cls, part, scenes, mean(base.logit()), mean(removed.logit()), mean(patch.logit()),
-                        mean(objectPatch.logit()), base.accuracy(), removed.accuracy(), patch.accuracy(),
-                        objectPatch.accuracy(), moreThan(removed.logit(), patch.logit()),
-                        moreThan(removed.logit(), objectPatch.logit())));
+                rows.add(new Row(cls, part, scenes, Stats.mean(base.logit()), Stats.mean(removed.logit()),
+                        Stats.mean(patch.logit()), Stats.mean(objectPatch.logit()), base.accuracy(),
+                        removed.accuracy(), patch.accuracy(), objectPatch.accuracy(),
+                        moreThan(removed.logit(), patch.logit()), moreThan(removed.logit(), objectPatch.logit())));
             }
         }
         progress.finish(rows.size() + " ablations of " + scenes + " scenes each");
@@ -193,14 +194,6 @@ public final class PartAblation {
     }
 
     private record Scores(float[] logit, double accuracy) {
-    }
-
-    private static double mean(float[] x) {
-        double s = 0;
-        for (float v : x) {
-            s += v;
-        }
-        return s / x.length;
     }
 
     /** The share of scenes where removing the part lowered the logit more than the patch did. */
