@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -94,15 +92,16 @@ public final class Attribution {
         double[] sum = new double[(int) fromLayer.channels()];
         double unitSum = 0;
         int seen = 0;
-        int total = source.size().isPresent() ? Math.min(source.size().getAsInt(), maxImages) : -1;
-        Iterator<Sample> it = source.iterator();
-        List<BufferedImage> batch = new ArrayList<>(batchSize);
-        while (seen < maxImages && it.hasNext() && !progress.cancelled()) {
-            batch.clear();
-            while (batch.size() < batchSize && seen + batch.size() < maxImages && it.hasNext()) {
-                batch.add(it.next().image());
+        ImageSource images = source.limit(maxImages);
+        int total = images.size().orElse(-1);
+        Iterator<Sample> it = images.iterator();
+        while (!progress.cancelled()) {
+            List<Sample> batch = ImageSource.nextBatch(it, batchSize);
+            if (batch.isEmpty()) {
+                break;
             }
-            unitSum += accumulate(Images.toTensor(batch, model.input().height(), model.input().width()), sum);
+            unitSum += accumulate(Images.toTensor(batch.stream().map(Sample::image).toList(),
+                    model.input().height(), model.input().width()), sum);
             seen += batch.size();
             progress.update(seen, total, "attribution of " + target + " to " + from);
         }
