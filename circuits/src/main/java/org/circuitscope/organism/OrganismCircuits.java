@@ -63,8 +63,8 @@ public final class OrganismCircuits {
         int unit = contrast.best();
         Map<String, AttributionResult> byClass = new LinkedHashMap<>();
         for (String cls : classes) {
-            byClass.put(cls, Attribution.of(model, model.classOutput() + ":" + model.labels().indexOf(cls))
-                    .from(layer).run(World.scenes(cls, SEED + 1, scenes, List.of(cls), s -> s), progress));
+            byClass.put(cls, toLogit(cls).from(layer).run(World.scenes(cls, SEED + 1, scenes, List.of(cls), s -> s),
+                    progress));
         }
         return new PartUnit(part, layer, unit, contrast, byClass);
     }
@@ -78,13 +78,15 @@ public final class OrganismCircuits {
         ImageSource left = World.scenes("dogs facing left", SEED, scenes, List.of("dog_left"), s -> s);
         ImageSource right = World.scenes("dogs facing right", SEED, scenes, List.of("dog_right"), s -> s);
         Contrast.Result contrast = Contrast.of(model, layer).between(left, right, progress);
-        String out = model.classOutput();
-        AttributionResult leftToRight = Attribution.of(model, out + ":" + model.labels().indexOf("dog_right"))
-                .from(layer).run(left, progress);
-        AttributionResult rightToLeft = Attribution.of(model, out + ":" + model.labels().indexOf("dog_left"))
-                .from(layer).run(right, progress);
+        AttributionResult leftToRight = toLogit("dog_right").from(layer).run(left, progress);
+        AttributionResult rightToLeft = toLogit("dog_left").from(layer).run(right, progress);
         return new DogPathways(layer, threshold, contrast, contrast.selectiveForA(threshold),
                 contrast.selectiveForB(threshold), leftToRight, rightToLeft);
+    }
+
+    /** Attribution to a class's logit. */
+    private Attribution toLogit(String cls) {
+        return Attribution.of(model, model.classOutput() + ":" + model.labels().indexOf(cls));
     }
 
     /** A part detector and the classes it feeds. */

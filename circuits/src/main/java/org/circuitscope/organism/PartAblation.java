@@ -42,10 +42,7 @@ public final class PartAblation {
 
     /** Ablate these parts of this class (for example {@code ("car", "wheel", "window")}). */
     public PartAblation parts(String cls, String... parts) {
-        if (!World.CLASSES.contains(cls)) {
-            throw new IllegalArgumentException("unknown class '" + cls + "'; the classes are " + World.CLASSES);
-        }
-        List<String> known = World.scene(seed, 0, cls).partNames();
+        List<String> known = World.scene(seed, 0, cls).partNames(); // rejects an unknown class
         for (String p : parts) {
             if (!known.contains(p)) {
                 throw new IllegalArgumentException("a " + cls + " has no part '" + p + "'; its parts are " + known);

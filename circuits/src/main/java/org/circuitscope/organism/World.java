@@ -66,12 +66,16 @@ public final class World {
 
     /** The scene at {@code index} of the world with this seed, with its object forced to the given class. */
     public static Scene scene(long seed, long index, String label) {
-        if (!CLASSES.contains(label)) {
-            throw new IllegalArgumentException("unknown class '" + label + "'; the classes are " + CLASSES);
-        }
+        requireClass(label);
         SplittableRandom r = random(seed, index);
         r.nextInt(CLASSES.size()); // keep every later draw as in scene(seed, index)
         return build(seed, index, label, r);
+    }
+
+    static void requireClass(String label) {
+        if (!CLASSES.contains(label)) {
+            throw new IllegalArgumentException("unknown class '" + label + "'; the classes are " + CLASSES);
+        }
     }
 
     /**
@@ -92,11 +96,7 @@ public final class World {
      */
     public static ImageSource scenes(String name, long seed, int perClass, List<String> classes,
                                      UnaryOperator<Scene> edit) {
-        for (String c : classes) {
-            if (!CLASSES.contains(c)) {
-                throw new IllegalArgumentException("unknown class '" + c + "'; the classes are " + CLASSES);
-            }
-        }
+        classes.forEach(World::requireClass);
         return new GeneratedSource(name, perClass * classes.size(),
                 i -> edit.apply(scene(seed, i / classes.size(), classes.get(i % classes.size()))).sample(), CLASSES);
     }
