@@ -2,7 +2,6 @@ package org.circuitscope.graph;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -62,12 +61,9 @@ public final class Kernels {
         NDArray y = input.getNDArrayInternal().maxPool(new Shape(kernel), new Shape(strides), padding, ceil);
         // after explicit padding, PyTorch lets a last ceil-mode window start in the end padding; drop it, as the
         // pool without a gradient does
-        long outH = SeparableMaxPool.outputSize(x.getShape().get(2), kernel[0], strides[0], pads[0], pads[2], ceil);
-        long outW = SeparableMaxPool.outputSize(x.getShape().get(3), kernel[1], strides[1], pads[1], pads[3], ceil);
-        if (y.getShape().get(2) != outH || y.getShape().get(3) != outW) {
-            y = y.get(new NDIndex(":, :, 0:" + outH + ", 0:" + outW));
-        }
-        return y;
+        return SpatialPadding.crop(y,
+                SeparableMaxPool.outputSize(x.getShape().get(2), kernel[0], strides[0], pads[0], pads[2], ceil),
+                SeparableMaxPool.outputSize(x.getShape().get(3), kernel[1], strides[1], pads[1], pads[3], ceil));
     }
 
     public static NDArray avgPool(NDArray x, long[] kernel, long[] strides, long[] pads, boolean ceil,

@@ -1,7 +1,6 @@
 package org.circuitscope.graph;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -39,10 +38,7 @@ final class SpaceToDepthConvolution {
         NDArray y = x.getNDArrayInternal().convolution(blocks, kernel, bias, new Shape(1, 1), new Shape(0, 0),
                 new Shape(1, 1), 1).singletonOrThrow();
         // the blocked form can have one more row or column at the end, which reads only padding
-        if (y.getShape().get(2) != outH || y.getShape().get(3) != outW) {
-            y = y.get(new NDIndex(":, :, 0:" + outH + ", 0:" + outW));
-        }
-        return y;
+        return SpatialPadding.crop(y, outH, outW);
     }
 
     /** N×C×H×W (H, W multiples of s) to N×(C·s·s)×(H/s)×(W/s); channel c·s·s + a·s + b holds pixel (s·i+a, s·j+b). */

@@ -1,6 +1,7 @@
 package org.circuitscope.graph;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -31,6 +32,14 @@ public final class SpatialPadding {
 
     public static boolean none(long[] p) {
         return p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0;
+    }
+
+    /** The top-left {@code h}×{@code w} of an NCHW array: itself when it has that size already. */
+    public static NDArray crop(NDArray x, long h, long w) {
+        if (x.getShape().get(2) == h && x.getShape().get(3) == w) {
+            return x;
+        }
+        return x.get(new NDIndex(":, :, 0:" + h + ", 0:" + w));
     }
 
     /** Pads the last two axes of an NCHW array by {begin_h, begin_w, end_h, end_w} with {@code value}. */
