@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.circuitscope.progress.Progress;
 import org.circuitscope.zoo.ModelZoo;
 import org.circuitscope.zoo.ZooEntry;
@@ -21,9 +20,8 @@ public final class Models {
     public static final String DEFAULT = "organism";
     /** A second training of the organism (seed 8), shipped for universality: the same features, learned again. */
     public static final String SECOND_ORGANISM = "organism-seed8";
-    private static final Map<String, String> EMBEDDED = Map.of(
-            DEFAULT, "/org/circuitscope/models/organism/organism.onnx",
-            SECOND_ORGANISM, "/org/circuitscope/models/organism/organism-seed8.onnx");
+    /** The models shipped inside circuitscope, each a resource {@code models/organism/<name>.onnx}. */
+    public static final List<String> EMBEDDED = List.of(DEFAULT, SECOND_ORGANISM);
 
     private Models() {
     }
@@ -42,7 +40,7 @@ public final class Models {
     public static Model load(String nameOrPath, InputSpec spec, Progress progress, ModelZoo zoo) {
         String key = nameOrPath.trim();
         String embedded = key.toLowerCase(Locale.ROOT);
-        if (EMBEDDED.containsKey(embedded)) {
+        if (EMBEDDED.contains(embedded)) {
             return embedded(embedded, spec);
         }
         Path p = Path.of(key);
@@ -63,8 +61,8 @@ public final class Models {
             throw new ModelException("no model file at " + p.toAbsolutePath());
         }
         throw new ModelException("unknown model '" + key + "': give a path to an .onnx or .pb file, or one of the "
-                + "names: " + DEFAULT + ", " + SECOND_ORGANISM + ", " + String.join(", ", zoo.entries().stream().map(ZooEntry::name)
-                .toList()));
+                + "names: " + String.join(", ", EMBEDDED) + ", " + String.join(", ", zoo.entries().stream()
+                .map(ZooEntry::name).toList()));
     }
 
     public static Model loadFile(Path file, InputSpec spec) {
@@ -84,7 +82,7 @@ public final class Models {
     }
 
     private static Model embedded(String name, InputSpec spec) {
-        String resource = EMBEDDED.get(name);
+        String resource = "/org/circuitscope/models/organism/" + name + ".onnx";
         try (InputStream in = Models.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new ModelException("the embedded model is missing from this build (" + resource + ")");

@@ -158,7 +158,7 @@ public final class ModelMagic implements Magic {
             source.append(e.getValue().source());
             layers.append(e.getValue().layers().all().size());
         }
-        for (String builtIn : List.of(Models.DEFAULT, Models.SECOND_ORGANISM)) {
+        for (String builtIn : Models.EMBEDDED) {
             if (!models.has(builtIn)) {
                 name.append(builtIn);
                 state.append("embedded, not loaded");
