@@ -35,8 +35,11 @@ public final class Kernels {
                     : SpatialPadding.padInput(input, new long[] {pads[0], pads[1], pads[0], pads[1]}, 0);
             return SpaceToDepthConvolution.convolve(padded, w, bias, strides[0]);
         }
-        return x.getNDArrayInternal().convolution(input, w, bias, new Shape(strides), padding, new Shape(dilations),
-                group).singletonOrThrow();
+        NDArray y = x.getNDArrayInternal().convolution(input, w, bias, new Shape(strides), padding,
+                new Shape(dilations), group).singletonOrThrow();
+        // a channels-last input (after the first convolution and its pool) gives a channels-last output; the rest
+        // of the network is faster row-major, above all the 3x3 convolutions' backward
+        return recording(x) ? MemoryLayout.rowMajor(y) : y;
     }
 
     /**

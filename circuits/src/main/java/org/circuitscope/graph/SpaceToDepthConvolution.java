@@ -9,6 +9,11 @@ import ai.djl.ndarray.types.Shape;
  * sum of products. It exists for the first layer of an image model (7×7/2 on three channels) when an input
  * gradient is wanted: for that shape the libtorch we ship picks a slow strided backward-data kernel, while the
  * stride-1 form's backward is about twice as fast.
+ *
+ * <p>The blocks are laid out channels-last, so the convolution and the activation and max pool that usually follow
+ * it run channels-last too: oneDNN's channels-last convolution is faster here in both directions, and PyTorch's
+ * channels-last max pool (with the indices a gradient needs) is vectorised across channels, where its row-major
+ * one takes each window element by element. The next convolution returns to row-major ({@link Kernels#conv2d}).
  */
 final class SpaceToDepthConvolution {
     private SpaceToDepthConvolution() {
@@ -31,8 +36,8 @@ final class SpaceToDepthConvolution {
         if (outH < 1 || outW < 1) {
             throw new GraphException("a " + kh + "x" + kw + " kernel does not fit in a " + h + "x" + wd + " input");
         }
-        NDArray blocks = spaceToDepth(x.pad(new Shape(0, roundUp(wd, stride) - wd, 0, roundUp(h, stride) - h), 0),
-                stride);
+        NDArray blocks = MemoryLayout.channelsLast(spaceToDepth(
+                x.pad(new Shape(0, roundUp(wd, stride) - wd, 0, roundUp(h, stride) - h), 0), stride));
         NDArray kernel = spaceToDepth(w.pad(new Shape(0, roundUp(kw, stride) - kw, 0, roundUp(kh, stride) - kh), 0),
                 stride);
         NDArray y = x.getNDArrayInternal().convolution(blocks, kernel, bias, new Shape(1, 1), new Shape(0, 0),

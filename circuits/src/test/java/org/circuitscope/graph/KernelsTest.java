@@ -97,6 +97,58 @@ class KernelsTest {
         }
     }
 
+    @Test
+    void layoutConversionsKeepValuesAndGradients() {
+        try (NDManager m = DjlSetup.engine().newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(2, 5, 7, 6));
+            NDArray out = m.randomNormal(x.getShape());
+            NDArray[] there = valueAndGradient(x, out, MemoryLayout::channelsLast);
+            NDArray[] andBack = valueAndGradient(x, out, in -> MemoryLayout.rowMajor(MemoryLayout.channelsLast(in)));
+            for (NDArray[] r : new NDArray[][] {there, andBack}) {
+                assertEquals(x.getShape(), r[0].getShape());
+                assertTrue(r[0].contentEquals(x), "values unchanged");
+                assertTrue(r[1].contentEquals(out), "the gradient of Σ x·out is out");
+            }
+        }
+    }
+
+    /**
+     * A first layer as image models have it (strided convolution on three channels, ReLU, max pool, next
+     * convolution), recorded: the space-to-depth convolution and the pool run channels-last, the next convolution
+     * returns to row-major. Values and input gradients equal PyTorch's ops taken directly.
+     */
+    @Test
+    void theChannelsLastFirstLayerGivesTheDirectValuesAndInputGradients() {
+        try (NDManager m = DjlSetup.engine().newBaseManager()) {
+            long[] one = {1, 1};
+            long[] two = {2, 2};
+            long[] pads = {3, 3, 3, 3};
+            NDArray w1 = m.randomNormal(new Shape(16, 3, 7, 7));
+            NDArray b1 = m.randomNormal(new Shape(16));
+            NDArray w2 = m.randomNormal(new Shape(6, 16, 3, 3));
+            NDArray b2 = m.randomNormal(new Shape(6));
+            NDArray x = m.randomNormal(new Shape(2, 3, 45, 38));
+            java.util.function.UnaryOperator<NDArray> ours = in -> Kernels.conv2d(
+                    Kernels.maxPool(ai.djl.nn.Activation.relu(Kernels.conv2d(in, w1, b1, two, pads, one, 1, m)),
+                            new long[] {3, 3}, two, new long[4], true),
+                    w2, b2, one, new long[] {1, 1, 1, 1}, one, 1, m);
+            java.util.function.UnaryOperator<NDArray> direct = in -> {
+                NDArray c1 = in.getNDArrayInternal().convolution(in, w1, b1, new Shape(2, 2), new Shape(3, 3),
+                        new Shape(one), 1).singletonOrThrow();
+                NDArray p = ai.djl.nn.Activation.relu(c1).getNDArrayInternal().maxPool(new Shape(3, 3),
+                        new Shape(2, 2), new Shape(0, 0), true);
+                return p.getNDArrayInternal().convolution(p, w2, b2, new Shape(one), new Shape(1, 1),
+                        new Shape(one), 1).singletonOrThrow();
+            };
+            NDArray out = m.randomNormal(ours.apply(x).getShape());
+            NDArray[] expected = valueAndGradient(x, out, direct);
+            NDArray[] actual = valueAndGradient(x, out, ours);
+            assertEquals(expected[0].getShape(), actual[0].getShape());
+            assertTrue(expected[0].allClose(actual[0], 1e-4, 1e-4, false), "values");
+            assertTrue(expected[1].allClose(actual[1], 1e-4, 1e-4, false), "input gradients");
+        }
+    }
+
     /** The op's value and the gradient of Σ value·out with respect to the input. */
     private static NDArray[] valueAndGradient(NDArray x, NDArray out, java.util.function.UnaryOperator<NDArray> op) {
         NDArray in = x.duplicate();
