@@ -30,7 +30,8 @@ public final class Kernels {
             padding = new Shape(0, 0);
         }
         NDArray bias = b != null ? b : m.zeros(new Shape(w.getShape().get(0)), x.getDataType());
-        if (recording(x) && SpaceToDepthConvolution.suits(x, strides, dilations, group)) {
+        boolean recording = recording(x);
+        if (recording && SpaceToDepthConvolution.suits(x, strides, dilations, group)) {
             NDArray padded = padding.get(0) == 0 && padding.get(1) == 0 ? input
                     : SpatialPadding.padInput(input, new long[] {pads[0], pads[1], pads[0], pads[1]}, 0);
             return SpaceToDepthConvolution.convolve(padded, w, bias, strides[0]);
@@ -39,7 +40,7 @@ public final class Kernels {
                 new Shape(dilations), group).singletonOrThrow();
         // a channels-last input (after the first convolution and its pool) gives a channels-last output; the rest
         // of the network is faster row-major, above all the 3x3 convolutions' backward
-        return recording(x) ? MemoryLayout.rowMajor(y) : y;
+        return recording ? MemoryLayout.rowMajor(y) : y;
     }
 
     /**
