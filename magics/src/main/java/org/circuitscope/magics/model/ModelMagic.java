@@ -1,6 +1,7 @@
 package org.circuitscope.magics.model;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +37,9 @@ public final class ModelMagic implements Magic {
 
     @Override
     public String help() {
-        return "load a model (%model load <organism|organism-seed8|inceptionv1|googlenet|file.onnx|.pb|.pt> "
+        List<String> names = new ArrayList<>(Models.EMBEDDED);
+        ModelZoo.standard().entries().forEach(e -> names.add(e.name()));
+        return "load a model (%model load <" + String.join("|", names) + "|file.onnx|.pb|.pt> "
                 + "[--as N] [--input-size S] [--mean ..] [--std ..] [--bgr]), show it (%model), its layers (%model layers), "
                 + "loaded and downloadable ones (%model list)";
     }

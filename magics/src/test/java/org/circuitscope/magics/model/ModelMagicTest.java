@@ -41,6 +41,12 @@ class ModelMagicTest {
     }
 
     @Test
+    void helpNamesEveryModelThatLoadsByName() {
+        assertTrue(magic.help().contains("<organism|organism-seed8|inceptionv1|googlenet|file.onnx|.pb|.pt>"),
+                magic.help());
+    }
+
+    @Test
     void withNothingLoadedTheOrganismIsTheModel() throws Exception {
         Model model = assertInstanceOf(Model.class, magic.line(context, List.of()));
         assertEquals("organism", model.name());
