@@ -22,8 +22,12 @@ stage() {
 }
 
 stage "maven build and unit tests" mvn -B -ntp install
+# The kernel under test goes into a scratch prefix inside target/, never into the user's own Jupyter folders;
+# JUPYTER_PATH puts it first for every stage below.
+scratch_jupyter="$(pwd)/target/jupyter"
+export JUPYTER_PATH="$scratch_jupyter/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 if [ ${#failed[@]} -eq 0 ]; then
-    stage "kernelspec install" java -jar kernel-extension/target/circuitscope-kernel.jar install --user
+    stage "kernelspec install" java -jar kernel-extension/target/circuitscope-kernel.jar install --prefix "$scratch_jupyter"
     stage "kernel protocol test" /usr/bin/python3 kernel-extension/src/test/python/kernel_protocol_test.py circuitscope
     stage "notebooks" /usr/bin/python3 .ci/execute_notebooks.py --html-dir target/notebooks notebooks/*.ipynb
     stage "binder postBuild" bash .ci/binder_test.sh
