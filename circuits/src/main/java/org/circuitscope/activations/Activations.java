@@ -220,7 +220,7 @@ public final class Activations {
          */
         float[][] compute(Model model, List<BufferedImage> images) {
             float[][] out = new float[layerNames.size()][];
-            Tensor in = Images.toTensor(images, model.input().height(), model.input().width());
+            Tensor in = model.input().images(images);
             try (NDManager m = model.newManager()) {
                 NDArray x = m.create(in.data(), new Shape(in.shape()));
                 Map<String, NDArray> acts = model.forward(x, layerNames);

@@ -100,8 +100,7 @@ public final class Attribution {
             if (batch.isEmpty()) {
                 break;
             }
-            unitSum += accumulate(Images.toTensor(batch.stream().map(Sample::image).toList(),
-                    model.input().height(), model.input().width()), sum);
+            unitSum += accumulate(model.input().images(batch.stream().map(Sample::image).toList()), sum);
             seen += batch.size();
             progress.update(seen, total, "attribution of " + target + " to " + from);
         }

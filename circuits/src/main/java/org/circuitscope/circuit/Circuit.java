@@ -286,12 +286,12 @@ public final class Circuit {
             current.add(it.next().image());
             n++;
             if (current.size() == batchSize) {
-                out.add(Images.toTensor(current, model.input().height(), model.input().width()));
+                out.add(model.input().images(current));
                 current.clear();
             }
         }
         if (!current.isEmpty()) {
-            out.add(Images.toTensor(current, model.input().height(), model.input().width()));
+            out.add(model.input().images(current));
         }
         if (out.isEmpty()) {
             throw new ModelException("the data source '" + data.name() + "' gave no images"

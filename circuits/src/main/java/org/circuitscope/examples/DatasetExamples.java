@@ -136,7 +136,7 @@ public final class DatasetExamples {
                 for (Sample s : batch) {
                     images.add(s.image());
                 }
-                Tensor in = Images.toTensor(images, inH, inW);
+                Tensor in = model.input().images(images);
                 try (NDManager m = model.newManager()) {
                     NDArray x = m.create(in.data(), new Shape(in.shape()));
                     Map<String, NDArray> acts = model.forward(x, Arrays.asList(layerNames));
@@ -152,8 +152,7 @@ public final class DatasetExamples {
                                 c.id = s.id();
                                 c.label = s.label();
                                 BufferedImage img = s.image();
-                                c.image = img.getWidth() == inW && img.getHeight() == inH ? img
-                                        : Images.resize(img, inW, inH);
+                                c.image = model.input().picture(img);
                                 t.best.add(c);
                                 if (t.best.size() > k) {
                                     t.best.poll();

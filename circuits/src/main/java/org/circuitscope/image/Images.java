@@ -13,26 +13,48 @@ public final class Images {
 
     /** A batch N×3×H×W of RGB values in [0, 1]; images of another size are resized (bilinear) to H×W. */
     public static Tensor toTensor(List<BufferedImage> images, int height, int width) {
+        return toTensor(images, height, width, 3);
+    }
+
+    /**
+     * A batch N×C×H×W with values in [0, 1]: grey (ITU-R BT.601 luma) for one channel, RGB for three, RGBA for
+     * four (opaque where the picture has no alpha). Images of another size are resized (bilinear) to H×W.
+     */
+    public static Tensor toTensor(List<BufferedImage> images, int height, int width, int channels) {
+        if (channels != 1 && channels != 3 && channels != 4) {
+            throw new IllegalArgumentException("pictures convert to 1, 3 or 4 channels, not " + channels);
+        }
         int plane = height * width;
-        float[] data = new float[images.size() * 3 * plane];
-        int[] rgb = new int[plane];
+        float[] data = new float[images.size() * channels * plane];
+        int[] argb = new int[plane];
         for (int n = 0; n < images.size(); n++) {
             BufferedImage img = images.get(n);
             if (img == null) {
                 throw new IllegalArgumentException("image " + n + " of the batch is null");
             }
             BufferedImage sized = img.getWidth() == width && img.getHeight() == height ? img
-                    : resize(img, width, height);
-            sized.getRGB(0, 0, width, height, rgb, 0, width);
-            int base = n * 3 * plane;
+                    : resize(img, width, height, channels == 4);
+            sized.getRGB(0, 0, width, height, argb, 0, width);
+            boolean alpha = sized.getColorModel().hasAlpha();
+            int base = n * channels * plane;
             for (int i = 0; i < plane; i++) {
-                int p = rgb[i];
-                data[base + i] = ((p >> 16) & 0xff) / 255f;
-                data[base + plane + i] = ((p >> 8) & 0xff) / 255f;
-                data[base + 2 * plane + i] = (p & 0xff) / 255f;
+                int p = argb[i];
+                float r = ((p >> 16) & 0xff) / 255f;
+                float g = ((p >> 8) & 0xff) / 255f;
+                float b = (p & 0xff) / 255f;
+                if (channels == 1) {
+                    data[base + i] = 0.299f * r + 0.587f * g + 0.114f * b;
+                    continue;
+                }
+                data[base + i] = r;
+                data[base + plane + i] = g;
+                data[base + 2 * plane + i] = b;
+                if (channels == 4) {
+                    data[base + 3 * plane + i] = alpha ? ((p >>> 24) & 0xff) / 255f : 1f;
+                }
             }
         }
-        return new Tensor(new long[] {images.size(), 3, height, width}, data);
+        return new Tensor(new long[] {images.size(), channels, height, width}, data);
     }
 
     /** The image at {@code index} of an N×3×H×W RGB [0, 1] tensor (values are clipped to [0, 1]). */
@@ -58,7 +80,12 @@ public final class Images {
 
     /** Bilinear resize with Java2D. */
     public static BufferedImage resize(BufferedImage img, int width, int height) {
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        return resize(img, width, height, false);
+    }
+
+    private static BufferedImage resize(BufferedImage img, int width, int height, boolean keepAlpha) {
+        BufferedImage out = new BufferedImage(width, height,
+                keepAlpha && img.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);

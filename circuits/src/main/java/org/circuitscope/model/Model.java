@@ -22,7 +22,6 @@ import org.circuitscope.display.Displayable;
 import org.circuitscope.graph.Graph;
 import org.circuitscope.graph.Node;
 import org.circuitscope.graph.Value;
-import org.circuitscope.image.Images;
 import org.circuitscope.onnx.OnnxImporter;
 import org.circuitscope.tensor.Tensor;
 
@@ -145,7 +144,8 @@ public final class Model implements AutoCloseable, Displayable {
     private static InputSpec defaultSpec(long[] inputShape) {
         int h = inputShape.length == 4 && inputShape[2] > 0 ? (int) inputShape[2] : 224;
         int w = inputShape.length == 4 && inputShape[3] > 0 ? (int) inputShape[3] : h;
-        return InputSpec.rgb01(h).withSize(h, w);
+        int c = inputShape.length == 4 && inputShape[1] > 0 ? (int) inputShape[1] : 3;
+        return InputSpec.plain(h, w, c);
     }
 
     /** The same network with other preprocessing (input size, mean, std, channel order); shares the weights. */
@@ -257,7 +257,7 @@ public final class Model implements AutoCloseable, Displayable {
         if (images.isEmpty()) {
             throw new ModelException("no images to run");
         }
-        return run(Images.toTensor(images, input.height(), input.width()), layerNames);
+        return run(input.images(images), layerNames);
     }
 
     /**
@@ -354,11 +354,12 @@ public final class Model implements AutoCloseable, Displayable {
         ensureOpen();
         long[] s = t.shape();
         if (s.length != 4) {
-            throw new ModelException("input must be a batch N×3×H×W, not a tensor of shape " + Arrays.toString(s));
+            throw new ModelException("input must be a batch N×" + input.channels() + "×H×W, not a tensor of shape "
+                    + Arrays.toString(s));
         }
-        if (s[1] != 3) {
-            throw new ModelException("input must have 3 colour channels (RGB), not " + s[1] + " (shape "
-                    + Arrays.toString(s) + ")");
+        if (s[1] != input.channels()) {
+            throw new ModelException("model '" + name + "' takes " + input.channels() + " input channels, not "
+                    + s[1] + " (shape " + Arrays.toString(s) + ")");
         }
         if (s[0] == 0) {
             throw new ModelException("input batch is empty");
@@ -388,17 +389,16 @@ public final class Model implements AutoCloseable, Displayable {
             all.addAll(n.outputs());
         }
         try (NDManager m = manager.newSubManager()) {
-            NDArray x = m.zeros(new Shape(1, 3, input.height(), input.width()));
+            NDArray x = m.zeros(new Shape(input.shape(1)));
             Map<String, Value> values;
             try {
                 values = graph.runValues(input.toModelSpace(x), all, m);
             } catch (RuntimeException e) {
                 throw new ModelException("model '" + name + "' does not run on a " + input.height() + "x"
-                        + input.width() + " RGB input: " + e.getMessage()
+                        + input.width() + " input with " + input.channels() + " channels: " + e.getMessage()
                         + ". Give the right input size (e.g. %model load … --input-size S)", e);
             }
-            result.add(new Layer(graph.input(), "Input", List.of(), new long[] {1, 3, input.height(),
-                    input.width()}, List.of(), 0));
+            result.add(new Layer(graph.input(), "Input", List.of(), input.shape(1), List.of(), 0));
             for (Node n : graph.nodes()) {
                 Set<String> activationInputs = new LinkedHashSet<>();
                 for (String in : n.inputs()) {
