@@ -23,6 +23,7 @@ import org.circuitscope.model.LayerGraph;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.ModelException;
 import org.circuitscope.model.Unit;
+import org.circuitscope.ops.OpSet;
 import org.circuitscope.progress.Progress;
 import org.circuitscope.tensor.Tensor;
 
@@ -320,7 +321,7 @@ public final class DatasetExamples {
     }
 
     /**
-     * The same unit read before the ReLU that ends its layer: through Relu to its input, and through a channel
+     * The same unit read before the rectifier that ends its layer (Relu, or Clip such as ReLU6): through it to its input, and through a channel
      * Concat to the input holding the channel (with the channel renumbered). Other layers are returned as they are.
      */
     public static Unit beforeRelu(LayerGraph graph, Unit unit) {
@@ -329,7 +330,7 @@ public final class DatasetExamples {
         boolean passedRelu = false;
         for (int guard = 0; guard < 64; guard++) {
             Layer l = graph.get(layer);
-            if (l.op().equals("Relu") && l.inputs().size() == 1) {
+            if (OpSet.rectifies(l.op(), l.attributes()) && l.inputs().size() == 1) {
                 layer = l.inputs().get(0);
                 passedRelu = true;
                 continue;
@@ -347,7 +348,7 @@ public final class DatasetExamples {
                     }
                     offset += c;
                 }
-                if (found == null || !graph.get(found).op().equals("Relu")) {
+                if (found == null || !OpSet.rectifies(graph.get(found).op(), graph.get(found).attributes())) {
                     break;
                 }
                 layer = found;

@@ -2,13 +2,16 @@ package org.circuitscope.examples;
 
 import java.awt.Rectangle;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.circuitscope.model.Layer;
 import org.circuitscope.model.LayerGraph;
 import org.circuitscope.model.Model;
+import org.circuitscope.ops.Geometry;
+import org.circuitscope.ops.Linearity;
+import org.circuitscope.ops.OpDefinition;
+import org.circuitscope.ops.OpSet;
 
 /**
  * The part of the input image that one position of a layer sees, from the layer graph: each convolution and
@@ -33,10 +36,6 @@ import org.circuitscope.model.Model;
 public record ReceptiveField(String layer, int sizeY, int sizeX, int strideY, int strideX, int startY, int startX,
                              boolean whole, boolean approximate) {
 
-    private static final Set<String> ELEMENTWISE = Set.of("Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "LRN",
-            "BatchNormalization", "Dropout", "Identity", "Add", "Sub", "Mul", "Div", "Sum", "Concat", "Softmax",
-            "Cast", "Elu", "Selu", "PRelu", "HardSigmoid", "HardSwish", "Neg", "Abs", "Exp", "Sqrt", "Pow", "Max",
-            "Min", "Mean", "InstanceNormalization", "Relu6", "BiasAdd", "ConcatV2", "LRNTF", "Softplus");
     private static final Set<String> WHOLE = Set.of("GlobalAveragePool", "GlobalMaxPool", "Gemm", "MatMul",
             "Flatten", "Reshape", "ReduceMean", "Transpose", "Squeeze", "Unsqueeze", "Gather", "Shape");
 
@@ -103,50 +102,48 @@ public record ReceptiveField(String layer, int sizeY, int sizeX, int strideY, in
             if (op.equals("ConvTranspose")) {
                 return in.wholeImage().approx();
             }
-            long[] kernel = l.attribute("kernel_shape", null);
-            boolean approx = false;
-            if (kernel == null && conv && model != null) {
+            long[] kernel = null;
+            if (conv && model != null && !l.attributes().has("kernel_shape")) {
                 long[] w = model.weights(l.name()).shape();
-                kernel = new long[] {w[2], w[3]};
+                kernel = w.length == 4 ? new long[] {w[2], w[3]} : null;
             }
-            long[] strides = l.attribute("strides", new long[] {1, 1});
-            long[] dil = l.attribute("dilations", new long[] {1, 1});
-            if (kernel == null) {
+            Geometry g;
+            try {
+                g = Geometry.spec(l.attributes(), !conv).resolve(inH, inW, kernel);
+            } catch (RuntimeException e) {
                 return inferred(in, inH, inW, outH, outW);
             }
-            long[] pads = l.attribute("pads", null);
-            long padY;
-            long padX;
-            if (l.attributes().containsKey("auto_pad=SAME_UPPER") || l.attributes().containsKey("auto_pad=SAME_LOWER")) {
-                boolean upper = l.attributes().containsKey("auto_pad=SAME_UPPER");
-                padY = samePad(inH, outH, kernel[0], strides[0], dil[0], upper);
-                padX = samePad(inW, outW, kernel[1], strides[1], dil[1], upper);
-            } else if (pads != null && pads.length == 4) {
-                padY = pads[0];
-                padX = pads[1];
-            } else {
-                padY = 0;
-                padX = 0;
-            }
+            long[] k = g.kernel();
+            long[] dil = g.dilations();
             return new ReceptiveField(l.name(),
-                    (int) (in.sizeY + dil[0] * (kernel[0] - 1) * in.strideY),
-                    (int) (in.sizeX + dil[1] * (kernel[1] - 1) * in.strideX),
-                    (int) (in.strideY * strides[0]), (int) (in.strideX * strides[1]),
-                    (int) (in.startY - padY * in.strideY), (int) (in.startX - padX * in.strideX), false,
-                    in.approximate || approx);
+                    (int) (in.sizeY + dil[0] * (k[0] - 1) * in.strideY),
+                    (int) (in.sizeX + dil[1] * (k[1] - 1) * in.strideX),
+                    (int) (in.strideY * g.strides()[0]), (int) (in.strideX * g.strides()[1]),
+                    (int) (in.startY - g.pads()[0] * in.strideY), (int) (in.startX - g.pads()[1] * in.strideX), false,
+                    in.approximate);
         }
         if (op.equals("Pad")) {
-            long[] pads = l.attribute("pads", null);
-            long padY = pads != null && pads.length == 8 ? pads[2] : (outH - inH) / 2;
-            long padX = pads != null && pads.length == 8 ? pads[3] : (outW - inW) / 2;
+            long[] pads = Geometry.fullPads(l.attributes(), 4);
+            long padY = pads != null ? pads[2] : (outH - inH) / 2;
+            long padX = pads != null ? pads[3] : (outW - inW) / 2;
             return new ReceptiveField(l.name(), in.sizeY, in.sizeX, in.strideY, in.strideX,
                     (int) (in.startY - padY * in.strideY), (int) (in.startX - padX * in.strideX), false,
                     in.approximate || pads == null);
         }
         if (outH == inH && outW == inW) {
-            return ELEMENTWISE.contains(op) ? in : in.approx();
+            return keepsPositions(op) ? in : in.approx();
         }
         return inferred(in, inH, inW, outH, outW);
+    }
+
+    /** Whether output position (y, x) reads input position (y, x) only: elementwise ops, channel ops, Concat. */
+    private static boolean keepsPositions(String op) {
+        if (!OpSet.supports(op)) {
+            return false;
+        }
+        OpDefinition d = OpSet.definition(op);
+        return d.channelwise() || d.linearity() == Linearity.CONCAT || d.linearity() == Linearity.IDENTITY
+                || op.equals("Softmax") || op.equals("InstanceNormalization");
     }
 
     /** An op of unknown geometry that changes the size: taken as a pool with kernel = stride = in/out. */
@@ -156,11 +153,6 @@ public record ReceptiveField(String layer, int sizeY, int sizeX, int strideY, in
         return new ReceptiveField(in.layer, (int) (in.sizeY + (sY - 1) * in.strideY),
                 (int) (in.sizeX + (sX - 1) * in.strideX), (int) (in.strideY * sY), (int) (in.strideX * sX),
                 in.startY, in.startX, false, true);
-    }
-
-    private static long samePad(long in, long out, long k, long s, long d, boolean upper) {
-        long total = Math.max(0, (out - 1) * s + (k - 1) * d + 1 - in);
-        return upper ? total / 2 : (total + 1) / 2;
     }
 
     private ReceptiveField named(String name) {

@@ -1,31 +1,34 @@
 package org.circuitscope.graph;
 
 import java.util.List;
-import java.util.Map;
 
 /**
- * A graph node: an op type (as the source format names it), its input and output value names, its bound op, the
- * names of its inputs that are parameters (weights, biases) rather than activations, and its integer attributes
- * as the source format states them (for ONNX: {@code kernel_shape}, {@code strides}, {@code pads},
- * {@code dilations}, {@code axis}, …; a scalar is a one-element array). The attributes are for reading
- * (receptive-field arithmetic, layer tables); the bound op already holds what it needs.
+ * A graph node in circuitscope's op vocabulary: a canonical op name ({@link org.circuitscope.ops.OpSet}; never a
+ * source format's own name), its input and output value names (an empty input name is an absent optional input)
+ * and its typed attributes. Importers build nodes; the {@link Graph} binds each to its implementation, and every
+ * other consumer (expanded weights, sub-networks, circuits, receptive fields, the layer table) reads the same op
+ * and attributes.
  */
-public record Node(String name, String opType, List<String> inputs, List<String> outputs, Op op,
-                   List<String> parameterInputs, Map<String, long[]> attributes) {
+public record Node(String name, String op, List<String> inputs, List<String> outputs, Attributes attributes) {
 
     public Node {
-        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+        attributes = attributes == null ? Attributes.NONE : attributes;
     }
 
-    /** A node whose attributes are not recorded. */
-    public Node(String name, String opType, List<String> inputs, List<String> outputs, Op op,
-                List<String> parameterInputs) {
-        this(name, opType, inputs, outputs, op, parameterInputs, Map.of());
+    /** A node without attributes. */
+    public Node(String name, String op, List<String> inputs, List<String> outputs) {
+        this(name, op, inputs, outputs, Attributes.NONE);
     }
 
-    /** An integer attribute (a copy), or {@code fallback} when the node does not state it. */
-    public long[] attribute(String key, long[] fallback) {
-        long[] v = attributes.get(key);
-        return v == null ? fallback : v.clone();
+    /** The first output: the value a layer of this node is named for. */
+    public String output() {
+        return outputs.get(0);
+    }
+
+    @Override
+    public String toString() {
+        return "node '" + name + "' (" + op + ")";
     }
 }

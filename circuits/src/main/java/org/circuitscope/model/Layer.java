@@ -2,24 +2,24 @@ package org.circuitscope.model;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import org.circuitscope.graph.Attributes;
 
 /**
- * One addressable layer: a value the graph computes (its name is the value's name), the op that computes it, the
- * layers it reads, its output shape for the model's input size (batch of 1), its parameters' names and count, and
- * the integer attributes of the node that computes it (kernel_shape, strides, pads, dilations, … as the model file
- * states them; empty when the importer records none).
+ * One addressable layer: a value the graph computes (its name is the value's name), the op of circuitscope's
+ * vocabulary that computes it ({@link org.circuitscope.ops.OpSet}; "Input" for the image, "TorchScript" for an
+ * opaque module), the layers it reads, its output shape for the model's input size (batch of 1), its parameters'
+ * names and count, and the typed attributes of the node that computes it.
  */
 public record Layer(String name, String op, List<String> inputs, long[] shape, List<String> parameters,
-                    long parameterCount, Map<String, long[]> attributes) {
+                    long parameterCount, Attributes attributes) {
 
     public Layer {
-        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        attributes = attributes == null ? Attributes.NONE : attributes;
     }
 
     public Layer(String name, String op, List<String> inputs, long[] shape, List<String> parameters,
                  long parameterCount) {
-        this(name, op, inputs, shape, parameters, parameterCount, Map.of());
+        this(name, op, inputs, shape, parameters, parameterCount, Attributes.NONE);
     }
 
     public long channels() {
@@ -31,10 +31,9 @@ public record Layer(String name, String op, List<String> inputs, long[] shape, L
         return shape.length == 4;
     }
 
-    /** An integer attribute of the layer's node (a copy), or {@code fallback} when it is not stated. */
+    /** An integer (list) attribute of the layer's node (a copy), or {@code fallback} when it is not stated. */
     public long[] attribute(String key, long[] fallback) {
-        long[] v = attributes.get(key);
-        return v == null ? fallback : v.clone();
+        return attributes.getInts(key, fallback);
     }
 
     @Override

@@ -36,30 +36,96 @@ public final class Model implements AutoCloseable, Displayable {
     private final String source;
     private final Graph graph;
     private final InputSpec input;
+    private final String inputOrigin;
+    private final long[] declaredShape;
     private final List<String> labels;
     private final Map<String, String> metadata;
+    private final SharedWeights weights;
     private final NDManager manager;
     private final LayerGraph layers;
     private final Map<String, String> aliases = new HashMap<>();
     /** Parameters not tied to a graph node (a TorchScript module's), by name. */
-    private final Map<String, NDArray> extraParameters = new LinkedHashMap<>();
+    private final Map<String, NDArray> extraParameters;
     private volatile boolean closed;
 
-    Model(String name, String source, Graph graph, InputSpec input, List<String> labels, Map<String, String> metadata,
-          NDManager manager) {
+    /** What an importer read from a file, before circuitscope prepares it into a model. */
+    public record Imported(Graph graph, long[] inputShape, InputSpec fileSpec, List<String> labels,
+                           Map<String, String> metadata, Map<String, NDArray> extraParameters) {
+        public Imported {
+            labels = labels == null ? List.of() : List.copyOf(labels);
+            metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+            extraParameters = extraParameters == null ? Map.of() : Map.copyOf(extraParameters);
+        }
+    }
+
+    private Model(String name, String source, Graph graph, InputSpec input, long[] declaredShape, String inputOrigin,
+                  List<String> labels,
+                  Map<String, String> metadata, Map<String, NDArray> extraParameters, SharedWeights weights,
+                  NDManager manager) {
         this.name = name;
         this.source = source;
         this.graph = graph;
         this.input = input;
+        this.inputOrigin = inputOrigin;
+        this.declaredShape = declaredShape.clone();
         this.labels = List.copyOf(labels);
         this.metadata = Map.copyOf(metadata);
+        this.extraParameters = Map.copyOf(extraParameters);
+        this.weights = weights;
         this.manager = manager;
         for (Node n : graph.nodes()) {
-            if (!n.name().equals(n.outputs().get(0))) {
-                aliases.putIfAbsent(n.name(), n.outputs().get(0));
+            if (!n.name().equals(n.output())) {
+                aliases.putIfAbsent(n.name(), n.output());
             }
         }
         this.layers = new LayerGraph(name, probeLayers(), aliases);
+        checkLabels(this.labels);
+    }
+
+    /**
+     * A model from what an importer read. {@code spec} (may be null) overrides the preprocessing the file states;
+     * with neither, plain [0, 1] input at the declared size is assumed and {@link #inputOrigin()} says so.
+     * {@code labels} (may be empty) replace the file's own. Constant subgraphs are folded, and a Reshape to a
+     * literal batch of 1 is generalised to any batch. The model owns {@code manager} from here on.
+     */
+    public static Model of(String name, String source, Imported imported, InputSpec spec, List<String> labels,
+                           NDManager manager) {
+        try {
+            InputSpec declared = defaultSpec(imported.inputShape());
+            InputSpec chosen;
+            String origin;
+            if (spec != null) {
+                chosen = fit(spec, declared, name);
+                origin = "given";
+            } else if (imported.fileSpec() != null) {
+                chosen = fit(imported.fileSpec(), declared, name);
+                origin = "from the file";
+            } else {
+                chosen = declared;
+                origin = "assumed: the file states no preprocessing, so values in [0, 1] at the declared size; give "
+                        + "--range/--mean/--std (InputSpec) if the model was trained otherwise";
+            }
+            Graph prepared = BatchGeneralisation.apply(imported.graph().foldConstants(manager), manager);
+            List<String> chosenLabels = labels != null && !labels.isEmpty() ? labels : imported.labels();
+            return new Model(name, source, prepared, chosen, imported.inputShape(), origin, chosenLabels, imported.metadata(),
+                    imported.extraParameters(), new SharedWeights(manager), manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** The user's spec with the model's channel count when it did not say (a grey or N-channel model). */
+    private static InputSpec fit(InputSpec spec, InputSpec declared, String name) {
+        if (spec.channels() == declared.channels()) {
+            return spec;
+        }
+        try {
+            return spec.withChannels(declared.channels());
+        } catch (ModelException e) {
+            throw new ModelException("model '" + name + "' takes " + declared.channels() + " input channels, but the "
+                    + "preprocessing given is for " + spec.channels() + ": " + e.getMessage());
+        }
     }
 
     /** Loads an ONNX file; preprocessing comes from {@code spec} when given, else from the model's metadata. */
@@ -70,42 +136,55 @@ public final class Model implements AutoCloseable, Displayable {
     /** As {@link #fromOnnx(Path, String, InputSpec)}, with class labels that replace the file's own. */
     public static Model fromOnnx(Path file, String name, InputSpec spec, List<String> labels) {
         NDManager manager = DjlSetup.engine().newBaseManager();
+        OnnxImporter.Imported imported;
         try {
-            OnnxImporter.Imported imported = OnnxImporter.load(file, manager);
-            Model m = assemble(name, file.toString(), imported, spec, manager);
-            return labels.isEmpty() ? m : new Model(name, m.source, m.graph, m.input, labels, m.metadata, manager);
+            imported = OnnxImporter.load(file, manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+        return of(name, file.toString(), onnx(imported), spec, labels, manager);
     }
 
     public static Model fromOnnx(byte[] bytes, String name, InputSpec spec) {
         NDManager manager = DjlSetup.engine().newBaseManager();
+        OnnxImporter.Imported imported;
         try {
-            OnnxImporter.Imported imported = OnnxImporter.load(bytes, name, manager);
-            return assemble(name, name, imported, spec, manager);
+            imported = OnnxImporter.load(bytes, name, manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+        return of(name, name, onnx(imported), spec, List.of(), manager);
+    }
+
+    private static Imported onnx(OnnxImporter.Imported imported) {
+        Map<String, String> meta = imported.metadata();
+        boolean states = meta.keySet().stream().anyMatch(k -> k.startsWith("input."));
+        InputSpec fileSpec = states ? InputSpec.fromMetadata(meta, defaultSpec(imported.inputShape())) : null;
+        List<String> labels = new ArrayList<>();
+        String l = meta.get("labels");
+        if (l != null && !l.isBlank()) {
+            labels.addAll(Arrays.asList(l.split("\n")));
+        }
+        return new Imported(imported.graph(), imported.inputShape(), fileSpec, labels, meta, Map.of());
     }
 
     /**
      * Loads a frozen TensorFlow graph ({@code .pb}). GraphDefs carry no preprocessing, so {@code spec} is needed
-     * unless the network takes RGB [0, 1] at the size its input placeholder declares.
+     * unless the network takes [0, 1] values at the size its input placeholder declares.
      */
     public static Model fromTensorFlow(Path file, String name, InputSpec spec, List<String> labels) {
         NDManager manager = DjlSetup.engine().newBaseManager();
+        org.circuitscope.tf.GraphDefImporter.Imported imported;
         try {
-            org.circuitscope.tf.GraphDefImporter.Imported imported =
-                    org.circuitscope.tf.GraphDefImporter.load(file, manager);
-            InputSpec chosen = spec != null ? spec : defaultSpec(imported.inputShape());
-            return new Model(name, file.toString(), imported.graph(), chosen, labels, Map.of(), manager);
+            imported = org.circuitscope.tf.GraphDefImporter.load(file, manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+        return of(name, file.toString(), new Imported(imported.graph(), imported.inputShape(), null, List.of(),
+                Map.of(), Map.of()), spec, labels, manager);
     }
 
     /**
@@ -115,48 +194,67 @@ public final class Model implements AutoCloseable, Displayable {
      */
     public static Model fromTorchScript(Path file, String name, InputSpec spec, List<String> labels) {
         NDManager manager = DjlSetup.engine().newBaseManager();
+        InputSpec chosen = spec != null ? spec : InputSpec.rgb01(224);
+        org.circuitscope.torchscript.TorchScriptImporter.Imported imported;
         try {
-            InputSpec chosen = spec != null ? spec : InputSpec.rgb01(224);
-            org.circuitscope.torchscript.TorchScriptImporter.Imported imported =
-                    org.circuitscope.torchscript.TorchScriptImporter.load(file, manager, chosen.height(),
-                            chosen.width());
-            Model m = new Model(name, file.toString(), imported.graph(), chosen, labels, Map.of(), manager);
-            m.extraParameters.putAll(imported.parameters());
-            return m;
+            imported = org.circuitscope.torchscript.TorchScriptImporter.load(file, manager, chosen.height(),
+                    chosen.width());
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
-    }
-
-    private static Model assemble(String name, String source, OnnxImporter.Imported imported, InputSpec spec,
-                                  NDManager manager) {
-        InputSpec fromFile = InputSpec.fromMetadata(imported.metadata(), defaultSpec(imported.inputShape()));
-        InputSpec chosen = spec != null ? spec : fromFile;
-        List<String> labels = new ArrayList<>();
-        String l = imported.metadata().get("labels");
-        if (l != null && !l.isBlank()) {
-            labels.addAll(Arrays.asList(l.split("\n")));
-        }
-        return new Model(name, source, imported.graph(), chosen, labels, imported.metadata(), manager);
+        return of(name, file.toString(), new Imported(imported.graph(), chosen.shape(1), null, List.of(), Map.of(),
+                imported.parameters()), chosen, labels, manager);
     }
 
     private static InputSpec defaultSpec(long[] inputShape) {
         int h = inputShape.length == 4 && inputShape[2] > 0 ? (int) inputShape[2] : 224;
         int w = inputShape.length == 4 && inputShape[3] > 0 ? (int) inputShape[3] : h;
-        int c = inputShape.length == 4 && inputShape[1] > 0 ? (int) inputShape[1] : 3;
+        int c = inputShape.length >= 2 && inputShape[1] > 0 ? (int) inputShape[1] : inputShape.length == 4
+                || inputShape.length == 0 ? 3 : 1;
         return InputSpec.plain(h, w, c);
     }
 
-    /** The same network with other preprocessing (input size, mean, std, channel order); shares the weights. */
+    /**
+     * The same network with other preprocessing (input size, mean, std, channel order). It shares the weights:
+     * they stay alive until every model that shares them is closed.
+     */
     public Model withInput(InputSpec spec) {
-        Model m = new Model(name, source, graph, spec, labels, metadata, manager.newSubManager());
-        return m;
+        ensureOpen();
+        return derived(fit(spec, input, name), "given", labels);
     }
 
-    /** The same network with class labels (one per output class, in order). */
+    /** The same network with class labels (one per output class, in order); shares the weights like withInput. */
     public Model withLabels(List<String> classLabels) {
-        return new Model(name, source, graph, input, classLabels, metadata, manager.newSubManager());
+        ensureOpen();
+        return derived(input, inputOrigin, classLabels);
+    }
+
+    private Model derived(InputSpec spec, String origin, List<String> classLabels) {
+        weights.retain();
+        NDManager sub = weights.manager().newSubManager();
+        try {
+            return new Model(name, source, graph, spec, declaredShape, origin, classLabels, metadata, extraParameters,
+                    weights, sub);
+        } catch (RuntimeException e) {
+            sub.close();
+            weights.release();
+            throw e;
+        }
+    }
+
+    private void checkLabels(List<String> classLabels) {
+        if (classLabels.isEmpty()) {
+            return;
+        }
+        Layer out = layers.get(classOutput());
+        long classes = out.channels();
+        if (classes != classLabels.size()) {
+            throw new ModelException("model '" + name + "' has " + classes + " classes in '" + out.name() + "', but "
+                    + classLabels.size() + " label" + (classLabels.size() == 1 ? " was" : "s were") + " given"
+                    + (classes == classLabels.size() + 1 ? " (a background class first? then add it to the labels)"
+                    : ""));
+        }
     }
 
     public String name() {
@@ -169,6 +267,11 @@ public final class Model implements AutoCloseable, Displayable {
 
     public InputSpec input() {
         return input;
+    }
+
+    /** Where the preprocessing came from: "given", "from the file", or what was assumed and why. */
+    public String inputOrigin() {
+        return inputOrigin;
     }
 
     public List<String> labels() {
@@ -229,6 +332,49 @@ public final class Model implements AutoCloseable, Displayable {
             out.put(wanted.next(), raw.get(n));
         }
         return out;
+    }
+
+    /**
+     * Runs only what lies downstream of the given layers' activations up to {@code layerNames}: as the network is,
+     * or linearised (activation functions as identity, max pools as average pools, biases dropped, values off the
+     * path as zero; see {@link org.circuitscope.ops.Linearity}). A path that needs a value neither given nor
+     * computed from what is given fails naming it (as the network is) or reads it as zero (linearised). Results are
+     * attached to {@code manager}; in linearised runs a value that is zero there comes back null.
+     */
+    public Map<String, NDArray> forwardDownstream(Map<String, NDArray> given, Collection<String> layerNames,
+                                                  boolean linear, NDManager manager) {
+        ensureOpen();
+        Map<String, NDArray> givenValues = new LinkedHashMap<>();
+        given.forEach((k, v) -> givenValues.put(layers.get(k).name(), v));
+        List<String> names = resolve(layerNames);
+        Map<String, NDArray> raw;
+        try {
+            raw = graph.runDownstream(givenValues, names, linear, v -> layers.get(v).channels(), manager);
+        } catch (EngineException | ModelException e) {
+            throw new ModelException("model '" + name + "': " + e.getMessage(), e);
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        Iterator<String> wanted = layerNames.iterator();
+        for (String n : names) {
+            out.put(wanted.next(), raw.get(n));
+        }
+        return out;
+    }
+
+    /** The node of the op vocabulary that computes a layer (its op, inputs in order, and attributes). */
+    public Node node(String layer) {
+        ensureOpen();
+        Node n = graph.producer(layers.get(layer).name());
+        if (n == null) {
+            throw new ModelException("layer '" + layer + "' is the model's input; no node computes it");
+        }
+        return n;
+    }
+
+    /** A constant of the graph (a weight, or integers such as a shape), or null when the name is not a constant. */
+    public Value constant(String name) {
+        ensureOpen();
+        return graph.constants().get(name);
     }
 
     private String describeFailure(Shape shape, String message) {
@@ -353,6 +499,14 @@ public final class Model implements AutoCloseable, Displayable {
     private void checkInput(Tensor t) {
         ensureOpen();
         long[] s = t.shape();
+        long[] probe = probeShape();
+        if (probe.length != 4) {
+            if (s.length != probe.length) {
+                throw new ModelException("model '" + name + "' takes a tensor of rank " + probe.length + " (like "
+                        + Arrays.toString(probe) + "), not one of shape " + Arrays.toString(s));
+            }
+            return;
+        }
         if (s.length != 4) {
             throw new ModelException("input must be a batch N×" + input.channels() + "×H×W, not a tensor of shape "
                     + Arrays.toString(s));
@@ -371,6 +525,21 @@ public final class Model implements AutoCloseable, Displayable {
         }
     }
 
+    /**
+     * The shape of one input the layers are probed with: 1×C×H×W from the preprocessing for image models, else
+     * the declared shape with unknown dimensions as 1 (models of 1-D signals, the conformance suite's tensors).
+     */
+    private long[] probeShape() {
+        if (declaredShape.length == 4 || declaredShape.length == 0) {
+            return input.shape(1);
+        }
+        long[] s = declaredShape.clone();
+        for (int i = 0; i < s.length; i++) {
+            s[i] = s[i] > 0 ? s[i] : 1;
+        }
+        return s;
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new ModelException("model '" + name + "' is closed");
@@ -386,10 +555,14 @@ public final class Model implements AutoCloseable, Displayable {
         List<Layer> result = new ArrayList<>();
         List<String> all = new ArrayList<>();
         for (Node n : graph.nodes()) {
-            all.addAll(n.outputs());
+            for (String o : n.outputs()) {
+                if (graph.computes(o)) {
+                    all.add(o);
+                }
+            }
         }
         try (NDManager m = manager.newSubManager()) {
-            NDArray x = m.zeros(new Shape(input.shape(1)));
+            NDArray x = m.zeros(new Shape(probeShape()));
             Map<String, Value> values;
             try {
                 values = graph.runValues(input.toModelSpace(x), all, m);
@@ -398,23 +571,29 @@ public final class Model implements AutoCloseable, Displayable {
                         + input.width() + " input with " + input.channels() + " channels: " + e.getMessage()
                         + ". Give the right input size (e.g. %model load … --input-size S)", e);
             }
-            result.add(new Layer(graph.input(), "Input", List.of(), input.shape(1), List.of(), 0));
+            result.add(new Layer(graph.input(), "Input", List.of(), probeShape(), List.of(), 0));
             for (Node n : graph.nodes()) {
                 Set<String> activationInputs = new LinkedHashSet<>();
+                List<String> params = new ArrayList<>();
+                long count = 0;
                 for (String in : n.inputs()) {
-                    if (!in.isEmpty() && !graph.constants().containsKey(in)) {
+                    Value c = graph.constants().get(in);
+                    if (in.isEmpty()) {
+                        continue;
+                    }
+                    if (c == null) {
                         activationInputs.add(in);
+                    } else if (c instanceof Value.Array a && !params.contains(in)) {
+                        params.add(in);
+                        count += a.array().getShape().size();
                     }
                 }
-                long count = 0;
-                for (String p : n.parameterInputs()) {
-                    count += graph.constants().get(p).array().getShape().size();
-                }
+                String op = graph.isOpaque(n) ? n.op() : n.op();
                 for (int k = 0; k < n.outputs().size(); k++) {
                     Value v = values.get(n.outputs().get(k));
                     if (v instanceof Value.Array a) {
-                        result.add(new Layer(n.outputs().get(k), n.opType(), List.copyOf(activationInputs),
-                                a.array().getShape().getShape(), k == 0 ? n.parameterInputs() : List.of(),
+                        result.add(new Layer(n.outputs().get(k), op, List.copyOf(activationInputs),
+                                a.array().getShape().getShape(), k == 0 ? params : List.of(),
                                 k == 0 ? count : 0, n.attributes()));
                     }
                 }
@@ -434,9 +613,16 @@ public final class Model implements AutoCloseable, Displayable {
                 + (labels.isEmpty() ? "" : ", " + labels.size() + " classes");
     }
 
+    /** Closes this model; the weights it shares are freed when the last model sharing them is closed. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
-        manager.close();
+        if (manager != weights.manager()) {
+            manager.close();
+        }
+        weights.release();
     }
 }

@@ -85,35 +85,41 @@ public final class OnnxImporter {
         for (TensorProto t : g.getInitializerList()) {
             constants.put(t.getName(), constant(t, decoder, manager));
         }
+        OnnxTranslation translation = new OnnxTranslation(opset, decoder, constants);
         List<Node> nodes = new ArrayList<>();
         List<String> unsupported = new ArrayList<>();
+        Set<String> supported = OnnxTranslation.supported();
         for (NodeProto n : g.getNodeList()) {
             if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
-                unsupported.add(n.getOpType() + " (domain " + n.getDomain() + ") at node '" + OnnxOps.nodeName(n)
-                        + "'");
+                unsupported.add(n.getOpType() + " (domain " + n.getDomain() + ") at node '"
+                        + OnnxTranslation.nodeName(n) + "'");
+                continue;
+            }
+            if (!supported.contains(n.getOpType())) {
+                unsupported.add(n.getOpType() + " at node '" + OnnxTranslation.nodeName(n) + "'");
                 continue;
             }
             if (n.getOpType().equals("Constant")) {
                 constants.put(n.getOutput(0), constantNode(n, decoder, manager));
                 continue;
             }
-            if (!OnnxOps.SUPPORTED.contains(n.getOpType())) {
-                unsupported.add(n.getOpType() + " at node '" + OnnxOps.nodeName(n) + "'");
-                continue;
-            }
-            List<String> params = n.getInputList().stream()
-                    .filter(i -> constants.get(i) instanceof Value.Array).toList();
-            nodes.add(new Node(OnnxOps.nodeName(n), n.getOpType(), List.copyOf(n.getInputList()),
-                    List.copyOf(n.getOutputList()), OnnxOps.create(n, opset), params, new Attributes(n).integers()));
+            nodes.add(translation.translate(n));
         }
         if (!unsupported.isEmpty()) {
             throw new GraphException("the model uses ONNX ops circuitscope does not import: "
-                    + String.join("; ", unsupported) + ". Supported ops: " + String.join(", ", OnnxOps.SUPPORTED));
+                    + String.join("; ", unsupported.subList(0, Math.min(12, unsupported.size())))
+                    + (unsupported.size() > 12 ? " and " + (unsupported.size() - 12) + " more" : "")
+                    + ". Supported ops: " + String.join(", ", supported));
         }
 
         Set<String> initializerNames = new HashSet<>(constants.keySet());
+        Set<String> read = new HashSet<>();
+        for (NodeProto n : g.getNodeList()) {
+            read.addAll(n.getInputList());
+        }
+        // inputs that nothing reads (some exporters declare dummies) are not the image input
         List<ValueInfoProto> realInputs = g.getInputList().stream()
-                .filter(v -> !initializerNames.contains(v.getName())).toList();
+                .filter(v -> !initializerNames.contains(v.getName()) && read.contains(v.getName())).toList();
         if (realInputs.size() != 1) {
             throw new ModelException("circuitscope runs models with exactly one image input; this one has "
                     + realInputs.stream().map(ValueInfoProto::getName).toList());
@@ -159,25 +165,32 @@ public final class OnnxImporter {
     }
 
     private static Value constantNode(NodeProto n, TensorDecoder decoder, NDManager manager) {
-        Attributes a = new Attributes(n);
-        TensorProto t = a.getTensor("value");
-        if (t != null) {
-            return constant(t, decoder, manager);
+        for (var a : n.getAttributeList()) {
+            switch (a.getName()) {
+                case "value" -> {
+                    return constant(a.getT(), decoder, manager);
+                }
+                case "value_float" -> {
+                    return new Value.Array(manager.create(new float[] {a.getF()}, new Shape()));
+                }
+                case "value_floats" -> {
+                    float[] f = new float[a.getFloatsCount()];
+                    for (int i = 0; i < f.length; i++) {
+                        f[i] = a.getFloats(i);
+                    }
+                    return new Value.Array(manager.create(f, new Shape(f.length)));
+                }
+                case "value_int" -> {
+                    return Value.Ints.scalar(a.getI());
+                }
+                case "value_ints" -> {
+                    return Value.Ints.vector(a.getIntsList().stream().mapToLong(Long::longValue).toArray());
+                }
+                default -> {
+                }
+            }
         }
-        if (a.has("value_float")) {
-            return new Value.Array(manager.create(new float[] {a.getFloat("value_float", 0)}, new Shape()));
-        }
-        if (a.has("value_floats")) {
-            float[] f = a.getFloats("value_floats", new float[0]);
-            return new Value.Array(manager.create(f, new Shape(f.length)));
-        }
-        if (a.has("value_int")) {
-            return Value.Ints.scalar(a.getInt("value_int", 0));
-        }
-        if (a.has("value_ints")) {
-            return Value.Ints.vector(a.getInts("value_ints", new long[0]));
-        }
-        throw new GraphException("Constant node '" + OnnxOps.nodeName(n) + "' has no value attribute circuitscope "
-                + "reads (value, value_float(s), value_int(s))");
+        throw new GraphException("Constant node '" + OnnxTranslation.nodeName(n) + "' has no value attribute "
+                + "circuitscope reads (value, value_float(s), value_int(s))");
     }
 }

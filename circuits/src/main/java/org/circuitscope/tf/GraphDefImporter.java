@@ -1,6 +1,5 @@
 package org.circuitscope.tf;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -83,7 +82,7 @@ public final class GraphDefImporter {
                         new Shape(shape))));
             } else if (n.getOp().equals("Placeholder")) {
                 placeholders.add(n);
-            } else if (!TfOps.SUPPORTED.contains(n.getOp())) {
+            } else if (!TfTranslation.SUPPORTED.contains(n.getOp())) {
                 unsupported.add(n.getOp() + " at node '" + n.getName() + "'");
             }
         }
@@ -91,7 +90,7 @@ public final class GraphDefImporter {
             throw new GraphException("the graph uses TensorFlow ops circuitscope does not import: "
                     + String.join("; ", unsupported.subList(0, Math.min(10, unsupported.size())))
                     + (unsupported.size() > 10 ? " and " + (unsupported.size() - 10) + " more" : "")
-                    + ". Supported ops: " + String.join(", ", TfOps.SUPPORTED));
+                    + ". Supported ops: " + String.join(", ", TfTranslation.SUPPORTED));
         }
         NodeDef input = chooseInput(placeholders);
 
@@ -101,27 +100,17 @@ public final class GraphDefImporter {
                 constants.put(n.getName(), constants.get(valueName(n.getInput(0))));
             }
         }
-        Set<String> converted = new HashSet<>();
-        List<Node> nodes = new ArrayList<>();
-        Set<String> consumed = new HashSet<>();
-        for (NodeDef n : g.getNodeList()) {
-            String op = n.getOp();
-            if (op.equals("Const") || op.equals("Placeholder") || op.equals("NoOp") || constants.containsKey(
-                    n.getName())) {
-                continue;
-            }
-            List<String> inputs = n.getInputList().stream().filter(i -> !i.startsWith("^"))
-                    .map(GraphDefImporter::valueName).toList();
-            consumed.addAll(inputs);
-            if ((op.equals("Conv2D") || op.equals("DepthwiseConv2dNative")) && converted.add(inputs.get(1))) {
-                constants.put(inputs.get(1), filterToOihw(constants.get(inputs.get(1)), op, n.getName()));
-            }
-            List<String> params = inputs.stream().filter(i -> constants.get(i) instanceof Value.Array).toList();
-            nodes.add(new Node(n.getName(), op, inputs, List.of(n.getName()), TfOps.create(n), params));
-        }
-        List<String> outputs = outputs(nodes, consumed);
         long[] inputShape = input.getAttrMap().containsKey("shape")
                 ? TfTensors.shape(input.getAttrMap().get("shape").getShape()) : new long[0];
+        TfTranslation translation = new TfTranslation(constants, input.getName(),
+                inputShape.length > 0 ? inputShape.length : 4);
+        List<Node> nodes = new ArrayList<>();
+        for (NodeDef n : topological(g.getNodeList(), constants.keySet(), input.getName())) {
+            List<String> inputs = n.getInputList().stream().filter(i -> !i.startsWith("^"))
+                    .map(GraphDefImporter::valueName).toList();
+            nodes.addAll(translation.translate(n, inputs));
+        }
+        List<String> outputs = outputs(nodes);
         long[] nchw = inputShape.length == 4 ? new long[] {inputShape[0], inputShape[3], inputShape[1],
                 inputShape[2]} : inputShape;
         return new Imported(new Graph(input.getName(), constants, nodes, outputs), nchw);
@@ -142,39 +131,67 @@ public final class GraphDefImporter {
                 + floats.stream().map(NodeDef::getName).toList());
     }
 
-    /** TensorFlow's HWIO filter (H×W×in×multiplier for depthwise) as OIHW. */
-    private static Value filterToOihw(Value filter, String op, String node) {
-        if (filter == null || !(filter instanceof Value.Array)) {
-            throw new GraphException("node '" + node + "' (" + op + ") needs a constant filter");
+    /**
+     * The computing nodes in an order where every node follows the nodes it reads (GraphDefs need not be sorted);
+     * constants, placeholders and NoOps are left out.
+     */
+    private static List<NodeDef> topological(List<NodeDef> all, Set<String> constants, String input) {
+        Map<String, NodeDef> byName = new LinkedHashMap<>();
+        for (NodeDef n : all) {
+            String op = n.getOp();
+            if (!op.equals("Const") && !op.equals("Placeholder") && !op.equals("NoOp")
+                    && !constants.contains(n.getName())) {
+                byName.put(n.getName(), n);
+            }
         }
-        NDArray w = filter.array();
-        if (w.getShape().dimension() != 4) {
-            throw new GraphException("node '" + node + "' has a filter of shape " + w.getShape() + ", not 4-D");
+        List<NodeDef> order = new ArrayList<>();
+        Set<String> done = new HashSet<>(constants);
+        done.add(input);
+        Set<String> visiting = new HashSet<>();
+        for (String name : byName.keySet()) {
+            visit(name, byName, done, visiting, order);
         }
-        NDArray oihw;
-        if (op.equals("DepthwiseConv2dNative")) {
-            Shape s = w.getShape();
-            // H×W×C×M → (C·M)×1×H×W, output channel c·M + m as TensorFlow orders them.
-            oihw = w.reshape(s.get(0), s.get(1), s.get(2) * s.get(3), 1).transpose(2, 3, 0, 1);
-        } else {
-            oihw = w.transpose(3, 2, 0, 1);
+        return order;
+    }
+
+    private static void visit(String name, Map<String, NodeDef> byName, Set<String> done, Set<String> visiting,
+                              List<NodeDef> order) {
+        if (done.contains(name)) {
+            return;
         }
-        NDArray dense = oihw.duplicate();
-        oihw.close();
-        return new Value.Array(dense);
+        NodeDef n = byName.get(name);
+        if (n == null) {
+            return;
+        }
+        if (!visiting.add(name)) {
+            throw new GraphException("node '" + name + "' is part of a cycle; circuitscope runs frozen feed-forward "
+                    + "graphs");
+        }
+        for (String in : n.getInputList()) {
+            if (!in.startsWith("^")) {
+                visit(valueName(in), byName, done, visiting, order);
+            }
+        }
+        visiting.remove(name);
+        done.add(name);
+        order.add(n);
     }
 
     /** Values nothing reads; the logits of the last softmax (its input) first, so it is taken for class scores. */
-    private static List<String> outputs(List<Node> nodes, Set<String> consumed) {
+    private static List<String> outputs(List<Node> nodes) {
+        Set<String> consumed = new HashSet<>();
+        for (Node n : nodes) {
+            consumed.addAll(n.inputs());
+        }
         List<String> sinks = new ArrayList<>();
         for (Node n : nodes) {
-            if (!consumed.contains(n.name())) {
-                sinks.add(n.name());
+            if (!consumed.contains(n.output())) {
+                sinks.add(n.output());
             }
         }
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node n = nodes.get(i);
-            if (n.opType().equals("Softmax") && sinks.contains(n.name())) {
+            if (n.op().equals("Softmax") && sinks.contains(n.output())) {
                 List<String> r = new ArrayList<>();
                 r.add(n.inputs().get(0));
                 r.addAll(sinks);

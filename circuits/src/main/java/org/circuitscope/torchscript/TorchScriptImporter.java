@@ -67,8 +67,8 @@ public final class TorchScriptImporter {
             params.put(p.getKey(), p.getValue().getArray());
         }
         Op named = (in, m) -> order(op.apply(in, m), outputs);
-        Node node = new Node(NODE, "TorchScript", List.of("input"), outputs, named, List.of());
-        return new Imported(new Graph("input", Map.of(), List.of(node), outputs), params);
+        Node node = new Node(NODE, "TorchScript", List.of("input"), outputs);
+        return new Imported(new Graph("input", Map.of(), List.of(node), outputs, Map.of(NODE, named)), params);
     }
 
     private static List<String> probe(Op op, NDManager manager, int height, int width, Path file) {

@@ -2,11 +2,11 @@ package org.circuitscope.weights;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.circuitscope.model.Layer;
 import org.circuitscope.model.LayerGraph;
 import org.circuitscope.model.ModelException;
 import org.circuitscope.model.Unit;
+import org.circuitscope.ops.OpSet;
 
 /**
  * Where a unit's weights live: the convolution that produces its channel and the channel's index there. A unit of a
@@ -21,10 +21,6 @@ import org.circuitscope.model.Unit;
  * @param through the layers passed on the way from the unit's layer down to the convolution
  */
 public record ConvChannel(Unit.Channel unit, String conv, int channel, String input, List<String> through) {
-
-    /** Per-channel ops a channel passes through unchanged in identity (its index stays the same). */
-    static final Set<String> PER_CHANNEL = Set.of("Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "Identity",
-            "Dropout", "BatchNormalization", "Elu", "Selu", "HardSigmoid");
 
     /** Traces {@code unit} to the convolution computing it; fails with a clear message where there is none. */
     public static ConvChannel resolve(LayerGraph graph, Unit.Channel unit) {
@@ -42,7 +38,8 @@ public record ConvChannel(Unit.Channel unit, String conv, int channel, String in
                 return new ConvChannel(Unit.channel(start.name(), unit.channel()), l.name(), channel,
                         l.inputs().get(0), List.copyOf(through));
             }
-            if (PER_CHANNEL.contains(l.op()) && l.inputs().size() == 1) {
+            if (OpSet.supports(l.op()) && OpSet.definition(l.op()).channelwise() && l.inputs().size() == 1
+                    && l.channels() == graph.get(l.inputs().get(0)).channels()) {
                 through.add(l.name());
                 layer = l.inputs().get(0);
                 continue;

@@ -9,10 +9,15 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.circuitscope.graph.Node;
+import org.circuitscope.graph.Value;
 import org.circuitscope.model.DjlSetup;
 import org.circuitscope.model.Layer;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.ModelException;
+import org.circuitscope.ops.Geometry;
+import org.circuitscope.ops.Linearity;
+import org.circuitscope.ops.OpSet;
 import org.circuitscope.tensor.Tensor;
 
 /**
@@ -185,22 +190,30 @@ public final class ExpandedWeights {
         return env.get(net.to().name());
     }
 
+    /**
+     * One layer of the path as a linear map, following the op vocabulary's {@link Linearity}: the same reading of
+     * each op as the linearised executor that {@link #byGradient} differentiates.
+     */
     private static Lin step(Model model, SubNetwork net, Layer l, List<Lin> ins, boolean withWeights) {
         Lin x = ins.get(0);
         if (!l.spatial()) {
             throw new ModelException("expanded weights need spatial layers, but '" + l.name() + "' (" + l.op()
                     + ") has shape " + Arrays.toString(l.shape()) + "; end the path before it");
         }
-        switch (l.op()) {
-            case "Conv" -> {
+        Linearity linearity = OpSet.supports(l.op()) ? OpSet.definition(l.op()).linearity() : Linearity.NONE;
+        Node node = model.node(l.name());
+        switch (linearity) {
+            case CONVOLUTION -> {
                 List<Tensor> p = net.parameters(l);
                 Tensor wt = p.get(0);
                 Layer input = model.layers().get(l.inputs().get(0));
-                long[] kernel = {wt.dim(2), wt.dim(3)};
-                long[] strides = l.attribute("strides", new long[] {1, 1});
-                long[] dil = l.attribute("dilations", new long[] {1, 1});
-                int group = (int) l.attribute("group", new long[] {1})[0];
-                long[] pads = SubNetwork.pads(l, input.shape()[2], input.shape()[3], kernel, strides, dil);
+                Geometry g = Geometry.spec(l.attributes(), false).resolve(input.shape()[2], input.shape()[3],
+                        new long[] {wt.dim(2), wt.dim(3)});
+                long[] kernel = g.kernel();
+                long[] strides = g.strides();
+                long[] dil = g.dilations();
+                long[] pads = g.pads();
+                int group = (int) l.attributes().getInt("group", 1);
                 int cOut = (int) wt.dim(0);
                 int perGroupIn = (int) wt.dim(1);
                 int cIn = perGroupIn * group;
@@ -211,12 +224,12 @@ public final class ExpandedWeights {
                     dense = new float[cOut * cIn * ekh * ekw];
                     int perGroupOut = cOut / group;
                     for (int o = 0; o < cOut; o++) {
-                        int g = o / perGroupOut;
+                        int gi = o / perGroupOut;
                         for (int i = 0; i < perGroupIn; i++) {
                             for (int y = 0; y < kernel[0]; y++) {
                                 for (int xx = 0; xx < kernel[1]; xx++) {
                                     float v = wt.data()[(int) (((o * perGroupIn + i) * kernel[0] + y) * kernel[1] + xx)];
-                                    int ci = g * perGroupIn + i;
+                                    int ci = gi * perGroupIn + i;
                                     dense[((o * cIn + ci) * ekh + (int) (y * dil[0])) * ekw + (int) (xx * dil[1])] = v;
                                 }
                             }
@@ -227,15 +240,16 @@ public final class ExpandedWeights {
                         (int) -pads[1], dense);
                 return then(x, conv, withWeights);
             }
-            case "MaxPool", "AveragePool" -> {
-                long[] kernel = l.attribute("kernel_shape", null);
-                long[] strides = l.attribute("strides", new long[] {1, 1});
+            case POOLING -> {
                 Layer input = model.layers().get(l.inputs().get(0));
-                long[] pads = SubNetwork.pads(l, input.shape()[2], input.shape()[3], kernel, strides,
-                        new long[] {1, 1});
+                Geometry g = Geometry.spec(l.attributes(), true).resolve(input.shape()[2], input.shape()[3], null);
+                if (g.dilations()[0] != 1 || g.dilations()[1] != 1) {
+                    throw new ModelException("expanded weights do not pass through the dilated pool '" + l.name()
+                            + "'");
+                }
                 int ch = x.cOut;
-                int k0 = (int) kernel[0];
-                int k1 = (int) kernel[1];
+                int k0 = (int) g.kernel()[0];
+                int k1 = (int) g.kernel()[1];
                 float[] dense = null;
                 if (withWeights) {
                     dense = new float[ch * ch * k0 * k1];
@@ -244,10 +258,10 @@ public final class ExpandedWeights {
                         Arrays.fill(dense, ((o * ch + o) * k0) * k1, ((o * ch + o) * k0 + k0) * k1, v);
                     }
                 }
-                return then(x, new Lin(ch, ch, k0, k1, (int) strides[0], (int) strides[1], (int) -pads[0],
-                        (int) -pads[1], dense), withWeights);
+                return then(x, new Lin(ch, ch, k0, k1, (int) g.strides()[0], (int) g.strides()[1],
+                        (int) -g.pads()[0], (int) -g.pads()[1], dense), withWeights);
             }
-            case "Concat" -> {
+            case CONCAT -> {
                 if (!ConvChannel.channelAxis(l)) {
                     throw new ModelException("layer '" + l.name() + "' concatenates along an axis other than channels");
                 }
@@ -266,40 +280,109 @@ public final class ExpandedWeights {
                 }
                 return new Lin(total, frame.cIn, frame.kh, frame.kw, frame.sh, frame.sw, frame.oh, frame.ow, out);
             }
-            case "Add", "Sum" -> {
+            case SUM -> {
                 List<Lin> present = ins.stream().filter(v -> v != null).toList();
                 Lin frame = frame(present, l);
                 float[] out = withWeights ? new float[present.get(0).cOut * frame.cIn * frame.kh * frame.kw] : null;
                 if (withWeights) {
-                    for (Lin part : present) {
-                        place(part, frame, out, 0);
+                    // Sub: the second term counts negatively; a constant first term (c - x) negates x
+                    boolean negateAll = node.op().equals("Sub") && model.constant(node.inputs().get(0)) != null;
+                    for (int i = 0; i < ins.size(); i++) {
+                        Lin part = ins.get(i);
+                        if (part == null) {
+                            continue;
+                        }
+                        boolean negative = negateAll || node.op().equals("Sub")
+                                && l.inputs().get(i).equals(node.inputs().get(1));
+                        place(negative ? scaled(part, -1f) : part, frame, out, 0);
                     }
                 }
                 return new Lin(present.get(0).cOut, frame.cIn, frame.kh, frame.kw, frame.sh, frame.sw, frame.oh,
                         frame.ow, out);
             }
-            case "BatchNormalization" -> {
-                if (!withWeights) {
-                    return x;
+            case SCALE -> {
+                if (l.inputs().size() != 1) {
+                    throw new ModelException("layer '" + l.name() + "' (" + l.op() + ") multiplies activations by "
+                            + "activations (a gate), which is not linear; expanded weights cannot pass through it");
                 }
-                float[] k = SubNetwork.bnScale(net.parameters(l));
-                float[] out = x.w.clone();
-                int per = x.cIn * x.kh * x.kw;
-                for (int o = 0; o < x.cOut; o++) {
-                    for (int i = 0; i < per; i++) {
-                        out[o * per + i] *= k[o];
-                    }
-                }
-                return new Lin(x.cOut, x.cIn, x.kh, x.kw, x.sh, x.sw, x.oh, x.ow, out);
+                return withWeights ? channelScaled(x, channelFactors(model, net, l, node, x.cOut)) : x;
             }
-            default -> {
-                if (SubNetwork.ACTIVATIONS.contains(l.op())) {
-                    return x;
+            case PAD -> {
+                long[] pads = Geometry.fullPads(l.attributes(), 4);
+                if (pads == null || !l.attributes().getString("mode", "constant").equals("constant")
+                        || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0) {
+                    throw new ModelException("expanded weights pass only through spatial zero padding, not layer '"
+                            + l.name() + "' (" + l.attributes() + ")");
                 }
-                throw new ModelException("expanded weights cannot pass through layer '" + l.name() + "' ("
-                        + l.op() + ")");
+                return new Lin(x.cOut, x.cIn, x.kh, x.kw, x.sh, x.sw, x.oh - (int) pads[2] * x.sh,
+                        x.ow - (int) pads[3] * x.sw, x.w);
+            }
+            case IDENTITY -> {
+                return x;
+            }
+            default -> throw new ModelException("expanded weights cannot pass through layer '" + l.name() + "' ("
+                    + l.op() + "), which is not linear; end the path before it");
+        }
+    }
+
+    /** The per-channel factor of a linearised scale: batch norm's gamma / sqrt(var + eps), or a constant Mul/Div. */
+    private static float[] channelFactors(Model model, SubNetwork net, Layer l, Node node, int channels) {
+        float[] k = new float[channels];
+        if (node.op().equals("BatchNormalization")) {
+            List<Tensor> p = net.parameters(l);
+            float eps = node.attributes().getFloat("epsilon", 1e-5f);
+            for (int c = 0; c < channels; c++) {
+                k[c] = (float) (p.get(0).data()[c] / Math.sqrt(p.get(3).data()[c] + eps));
+            }
+            return k;
+        }
+        String constant = node.inputs().stream().filter(i -> model.constant(i) != null).findFirst().orElseThrow();
+        Value v = model.constant(constant);
+        float[] f;
+        long[] shape;
+        if (v instanceof Value.Ints i) {
+            f = new float[i.data().length];
+            for (int j = 0; j < f.length; j++) {
+                f[j] = i.data()[j];
+            }
+            shape = i.shape();
+        } else {
+            Tensor t = model.parameter(constant);
+            f = t.data();
+            shape = t.shape();
+        }
+        boolean perChannel = f.length == channels && (shape.length == 1 || Arrays.stream(shape).filter(d -> d != 1)
+                .count() <= 1 && shape.length >= 3 && shape[shape.length - 3] == channels);
+        if (f.length != 1 && !perChannel) {
+            throw new ModelException("layer '" + l.name() + "' (" + l.op() + ") scales by a constant of shape "
+                    + Arrays.toString(shape) + ", not per channel; expanded weights cannot pass through it");
+        }
+        boolean divide = node.op().equals("Div");
+        if (divide && !node.inputs().get(1).equals(constant)) {
+            throw new ModelException("layer '" + l.name() + "' divides a constant by activations, which is not linear");
+        }
+        for (int c = 0; c < channels; c++) {
+            float factor = f[f.length == 1 ? 0 : c];
+            k[c] = divide ? 1f / factor : factor;
+        }
+        return k;
+    }
+
+    private static Lin channelScaled(Lin x, float[] k) {
+        float[] out = x.w.clone();
+        int per = x.cIn * x.kh * x.kw;
+        for (int o = 0; o < x.cOut; o++) {
+            for (int i = 0; i < per; i++) {
+                out[o * per + i] *= k[o];
             }
         }
+        return new Lin(x.cOut, x.cIn, x.kh, x.kw, x.sh, x.sw, x.oh, x.ow, out);
+    }
+
+    private static Lin scaled(Lin x, float f) {
+        float[] k = new float[x.cOut];
+        Arrays.fill(k, f);
+        return channelScaled(x, k);
     }
 
     /** The common frame (stride, offset, extent) of parallel paths; their strides must agree. */

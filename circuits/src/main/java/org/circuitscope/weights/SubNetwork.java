@@ -1,20 +1,17 @@
 package org.circuitscope.weights;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.circuitscope.graph.Kernels;
-import org.circuitscope.graph.SpatialPadding;
 import org.circuitscope.model.Layer;
 import org.circuitscope.model.LayerGraph;
 import org.circuitscope.model.Model;
@@ -31,19 +28,14 @@ import org.circuitscope.tensor.Tensor;
  * <li>{@link Mode#ACTUAL}: the network as it is (biases, ReLUs, max pools); inputs from outside the path
  * ({@link #sideInputs()}) must be given. Used for attribution and the circuit pruning check.</li>
  * </ul>
- * Because it is built from the layers' recorded attributes (kernel_shape, strides, pads, dilations, group) and
- * weights, the upstream map may have any spatial size. Works inside a DJL {@code GradientCollector}.
+ * Both modes run the model's own graph executor on the path's nodes (the linearised forms are the op vocabulary's
+ * {@link org.circuitscope.ops.OpSet#bindLinear}), so the upstream map may have any spatial size and every op means
+ * here what it means in the forward pass. Works inside a DJL {@code GradientCollector}.
  */
 public final class SubNetwork {
 
     /** How the path is run. */
     public enum Mode { LINEAR, ACTUAL }
-
-    static final Set<String> ACTIVATIONS = Set.of("Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "Elu", "Selu",
-            "HardSigmoid", "Identity", "Dropout", "LRN");
-    static final Set<String> SUPPORTED = Set.of("Conv", "Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "Elu",
-            "Selu", "HardSigmoid", "Identity", "Dropout", "LRN", "MaxPool", "AveragePool", "Concat", "Add", "Sum",
-            "BatchNormalization", "GlobalAveragePool");
 
     private final Model model;
     private final Layer from;
@@ -95,10 +87,9 @@ public final class SubNetwork {
         Set<String> side = new LinkedHashSet<>();
         for (Layer l : g.all()) {
             if (downstream.contains(l.name()) && upstream.contains(l.name())) {
-                if (!SUPPORTED.contains(l.op())) {
-                    throw new ModelException("the path from '" + from.name() + "' to '" + to.name()
-                            + "' goes through layer '" + l.name() + "' (" + l.op() + "), which weights cannot be "
-                            + "expanded through; supported ops: " + String.join(", ", new java.util.TreeSet<>(SUPPORTED)));
+                if (l.op().equals("TorchScript")) {
+                    throw new ModelException("the path from '" + from.name() + "' to '" + to.name() + "' goes "
+                            + "through an opaque TorchScript module, whose inside circuitscope cannot read");
                 }
                 path.add(l);
             }
@@ -133,7 +124,7 @@ public final class SubNetwork {
         return sideInputs;
     }
 
-    /** Whether {@code to} directly follows a single convolution reading {@code from} (no pools, no sums). */
+    /** The float parameters of a layer on the path (kernel, bias, batch-norm statistics), in the node's order. */
     List<Tensor> parameters(Layer l) {
         return params.computeIfAbsent(l.name(), k -> new ArrayList<>(model.parameters(k).values()));
     }
@@ -147,139 +138,25 @@ public final class SubNetwork {
             throw new ModelException("layer '" + from.name() + "' has " + from.channels() + " channels, but the "
                     + "array given for it has shape " + a.getShape());
         }
-        Map<String, NDArray> env = new HashMap<>();
-        env.put(from.name(), a);
-        for (Layer l : layers) {
-            List<NDArray> ins = new ArrayList<>();
-            for (String in : l.inputs()) {
-                NDArray v = env.get(in);
-                if (v == null && mode == Mode.ACTUAL) {
-                    v = side == null ? null : side.get(in);
-                    if (v == null) {
-                        throw new ModelException("running '" + from.name() + "' → '" + to.name() + "' needs the "
-                                + "activations of '" + in + "', which is not on the path; give them as a side input");
-                    }
+        Map<String, NDArray> given = new LinkedHashMap<>();
+        if (mode == Mode.ACTUAL) {
+            for (String s : sideInputs) {
+                NDArray v = side == null ? null : side.get(s);
+                if (v == null) {
+                    throw new ModelException("running '" + from.name() + "' → '" + to.name() + "' needs the "
+                            + "activations of '" + s + "', which is not on the path; give them as a side input");
                 }
-                ins.add(v);
-            }
-            env.put(l.name(), apply(l, ins, mode, m));
-        }
-        return env.get(to.name());
-    }
-
-    private NDArray apply(Layer l, List<NDArray> ins, Mode mode, NDManager m) {
-        boolean linear = mode == Mode.LINEAR;
-        NDArray x = ins.get(0);
-        switch (l.op()) {
-            case "Conv" -> {
-                List<Tensor> p = parameters(l);
-                NDArray w = m.create(p.get(0).data(), new Shape(p.get(0).shape()));
-                NDArray b = !linear && p.size() > 1 ? m.create(p.get(1).data(), new Shape(p.get(1).shape())) : null;
-                long[] kernel = l.attribute("kernel_shape", new long[] {w.getShape().get(2), w.getShape().get(3)});
-                long[] strides = l.attribute("strides", new long[] {1, 1});
-                long[] dil = l.attribute("dilations", new long[] {1, 1});
-                int group = (int) l.attribute("group", new long[] {1})[0];
-                long[] pads = pads(l, x.getShape().get(2), x.getShape().get(3), kernel, strides, dil);
-                return Kernels.conv2d(x, w, b, strides, pads, dil, group, m);
-            }
-            case "MaxPool", "AveragePool" -> {
-                long[] kernel = l.attribute("kernel_shape", null);
-                long[] strides = l.attribute("strides", new long[] {1, 1});
-                boolean ceil = l.attribute("ceil_mode", new long[] {0})[0] != 0;
-                long[] pads = pads(l, x.getShape().get(2), x.getShape().get(3), kernel, strides, new long[] {1, 1});
-                if (l.op().equals("MaxPool") && !linear) {
-                    return Kernels.maxPool(x, kernel, strides, pads, ceil);
-                }
-                boolean countPad = l.op().equals("MaxPool") || l.attribute("count_include_pad",
-                        new long[] {0})[0] != 0;
-                return Kernels.avgPool(x, kernel, strides, pads, ceil, countPad, m);
-            }
-            case "GlobalAveragePool" -> {
-                return Kernels.globalPool(x, true);
-            }
-            case "Concat" -> {
-                if (!ConvChannel.channelAxis(l)) {
-                    throw new ModelException("layer '" + l.name() + "' concatenates along an axis other than channels");
-                }
-                NDArray like = ins.stream().filter(v -> v != null).findFirst().orElseThrow();
-                NDList parts = new NDList();
-                for (int i = 0; i < ins.size(); i++) {
-                    NDArray v = ins.get(i);
-                    if (v == null) {
-                        long c = model.layers().get(l.inputs().get(i)).channels();
-                        v = m.zeros(new Shape(like.getShape().get(0), c, like.getShape().get(2),
-                                like.getShape().get(3)), like.getDataType());
-                    }
-                    parts.add(v);
-                }
-                return NDArrays.concat(parts, 1);
-            }
-            case "Add", "Sum" -> {
-                NDArray acc = null;
-                for (NDArray v : ins) {
-                    if (v != null) {
-                        acc = acc == null ? v : acc.add(v);
-                    }
-                }
-                return acc;
-            }
-            case "BatchNormalization" -> {
-                List<Tensor> p = parameters(l);
-                float[] k = bnScale(p);
-                Shape s = new Shape(1, k.length, 1, 1);
-                NDArray y = x.mul(m.create(k, s));
-                if (!linear) {
-                    float[] shift = new float[k.length];
-                    for (int c = 0; c < k.length; c++) {
-                        shift[c] = p.get(1).data()[c] - p.get(2).data()[c] * k[c];
-                    }
-                    y = y.add(m.create(shift, s));
-                }
-                return y;
-            }
-            case "Relu" -> {
-                return linear ? x : ai.djl.nn.Activation.relu(x);
-            }
-            case "Identity", "Dropout" -> {
-                return x;
-            }
-            default -> {
-                if (linear && ACTIVATIONS.contains(l.op())) {
-                    return x;
-                }
-                throw new ModelException("layer '" + l.name() + "' (" + l.op() + ") can only be run linearised "
-                        + "(as identity) here; its exact parameters are not recorded");
+                given.put(s, v);
             }
         }
-    }
-
-    /** Batch norm's per-channel scale: gamma / sqrt(var + 1e-5) (ONNX's default epsilon). */
-    static float[] bnScale(List<Tensor> p) {
-        float[] gamma = p.get(0).data();
-        float[] var = p.get(3).data();
-        float[] k = new float[gamma.length];
-        for (int c = 0; c < k.length; c++) {
-            k[c] = (float) (gamma[c] / Math.sqrt(var[c] + 1e-5));
+        given.put(from.name(), a);
+        NDArray out = model.forwardDownstream(given, List.of(to.name()), mode == Mode.LINEAR, m).get(to.name());
+        if (out == null) {
+            // linearised, the path carried only zeros to here
+            long[] s = to.shape().clone();
+            s[0] = a.getShape().get(0);
+            return m.zeros(new Shape(s), a.getDataType());
         }
-        return k;
-    }
-
-    /** The padding {begin_h, begin_w, end_h, end_w} of a conv or pool layer for an input of h×w. */
-    static long[] pads(Layer l, long h, long w, long[] kernel, long[] strides, long[] dilations) {
-        for (String key : l.attributes().keySet()) {
-            if (key.startsWith("auto_pad=")) {
-                String mode = key.substring("auto_pad=".length());
-                if (mode.equals("VALID")) {
-                    return new long[] {0, 0, 0, 0};
-                }
-                return SpatialPadding.same(h, w, kernel, strides, dilations, mode.equals("SAME_UPPER"));
-            }
-        }
-        long[] p = l.attribute("pads", new long[] {0, 0, 0, 0});
-        if (p.length != 4) {
-            throw new ModelException("layer '" + l.name() + "' has pads " + java.util.Arrays.toString(p)
-                    + "; only 2-D layers are supported");
-        }
-        return p;
+        return out;
     }
 }

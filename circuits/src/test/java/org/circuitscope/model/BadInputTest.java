@@ -74,7 +74,7 @@ class BadInputTest {
         try (Model m = model()) {
             ModelException channels = assertThrows(ModelException.class,
                     () -> m.run(Tensor.zeros(1, 4, 8, 8), "relu"));
-            assertTrue(channels.getMessage().contains("3 colour channels"), channels.getMessage());
+            assertTrue(channels.getMessage().contains("takes 3 input channels, not 4"), channels.getMessage());
 
             ModelException rank = assertThrows(ModelException.class, () -> m.run(Tensor.zeros(3, 8, 8), "relu"));
             assertTrue(rank.getMessage().contains("N×3×H×W"), rank.getMessage());
