@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.function.BiFunction;
 import org.circuitscope.graph.Attributes;
-import org.circuitscope.graph.GraphException;
 import org.circuitscope.graph.Op;
 
 /** Reductions over axes (given as an attribute in the canonical form), Softmax and LogSoftmax. */
