@@ -67,7 +67,7 @@ public final class Model implements AutoCloseable, Displayable {
         this.graph = graph;
         this.input = input;
         this.inputOrigin = inputOrigin;
-        this.declaredShape = declaredShape.clone();
+        this.declaredShape = declaredShape == null ? null : declaredShape.clone();
         this.labels = List.copyOf(labels);
         this.metadata = Map.copyOf(metadata);
         this.extraParameters = Map.copyOf(extraParameters);
@@ -207,11 +207,12 @@ public final class Model implements AutoCloseable, Displayable {
                 imported.parameters()), chosen, labels, manager);
     }
 
-    private static InputSpec defaultSpec(long[] inputShape) {
+    private static InputSpec defaultSpec(long[] declared) {
+        long[] inputShape = declared == null ? new long[0] : declared;
         int h = inputShape.length == 4 && inputShape[2] > 0 ? (int) inputShape[2] : 224;
         int w = inputShape.length == 4 && inputShape[3] > 0 ? (int) inputShape[3] : h;
         int c = inputShape.length >= 2 && inputShape[1] > 0 ? (int) inputShape[1] : inputShape.length == 4
-                || inputShape.length == 0 ? 3 : 1;
+                || declared == null ? 3 : 1;
         return InputSpec.plain(h, w, c);
     }
 
@@ -530,12 +531,16 @@ public final class Model implements AutoCloseable, Displayable {
      * the declared shape with unknown dimensions as 1 (models of 1-D signals, the conformance suite's tensors).
      */
     private long[] probeShape() {
-        if (declaredShape.length == 4 || declaredShape.length == 0) {
-            return input.shape(1);
+        if (declaredShape == null || declaredShape.length == 4) {
+            long[] s = input.shape(1);
+            if (declaredShape != null && declaredShape[0] > 0) {
+                s[0] = declaredShape[0];
+            }
+            return s;
         }
         long[] s = declaredShape.clone();
         for (int i = 0; i < s.length; i++) {
-            s[i] = s[i] > 0 ? s[i] : 1;
+            s[i] = s[i] >= 0 ? s[i] : 1;
         }
         return s;
     }

@@ -137,7 +137,7 @@ public final class OnnxImporter {
 
     private static long[] dims(ValueInfoProto v) {
         if (!v.hasType() || !v.getType().hasTensorType() || !v.getType().getTensorType().hasShape()) {
-            return new long[0];
+            return null;
         }
         List<TensorShapeProto.Dimension> d = v.getType().getTensorType().getShape().getDimList();
         long[] r = new long[d.size()];

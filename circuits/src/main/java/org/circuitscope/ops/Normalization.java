@@ -10,6 +10,7 @@ import org.circuitscope.graph.Attributes;
 import org.circuitscope.graph.GraphException;
 import org.circuitscope.graph.Kernels;
 import org.circuitscope.graph.Op;
+import org.circuitscope.graph.Value;
 
 /** Batch norm in inference mode, local response normalisation, layer and instance normalisation. */
 final class Normalization {
@@ -82,11 +83,13 @@ final class Normalization {
             for (int i = 0; i < axes.length; i++) {
                 axes[i] = axis + i;
             }
-            NDArray mean = x.mean(axes, true);
+            NDArray mean = Values.meanKeep(x, axes);
             NDArray centred = x.sub(mean);
-            NDArray var = centred.square().mean(axes, true);
-            NDArray y = centred.div(var.add(eps).sqrt()).mul(in[1].array());
-            return out(present(in, 2) ? y.add(in[2].array()) : y);
+            NDArray invStd = Values.meanKeep(centred.square(), axes).add(eps).sqrt().pow(-1);
+            NDArray y = centred.mul(invStd).mul(in[1].array());
+            // outputs: Y, and the Mean and InvStdDev that training would keep
+            return new Value[] {new Value.Array(present(in, 2) ? y.add(in[2].array()) : y), new Value.Array(mean),
+                    new Value.Array(invStd)};
         };
     }
 
@@ -99,9 +102,9 @@ final class Normalization {
             for (int i = 0; i < axes.length; i++) {
                 axes[i] = i + 2;
             }
-            NDArray mean = x.mean(axes, true);
+            NDArray mean = Values.meanKeep(x, axes);
             NDArray centred = x.sub(mean);
-            NDArray var = centred.square().mean(axes, true);
+            NDArray var = Values.meanKeep(centred.square(), axes);
             Shape c = channelShape(x);
             return out(centred.div(var.add(eps).sqrt()).mul(in[1].array().reshape(c)).add(in[2].array().reshape(c)));
         };

@@ -71,7 +71,7 @@ public final class OpSet {
         define("LRN", Normalization::lrn, IDENTITY, false, "size alpha beta bias");
         // normalisation
         define("BatchNormalization", Normalization::batchNorm, SCALE, true, 1, "epsilon momentum training_mode spatial is_test consumed_inputs");
-        define("LayerNormalization", Normalization::layerNorm, NONE, false, 1, "axis epsilon stash_type");
+        define("LayerNormalization", Normalization::layerNorm, NONE, false, 3, "axis epsilon stash_type");
         define("InstanceNormalization", Normalization::instanceNorm, NONE, false, "epsilon");
         // arithmetic
         define("Add", a -> Arithmetic.binary(NDArray::add, Long::sum), SUM, true, "");
@@ -109,9 +109,10 @@ public final class OpSet {
         unary("Atan", NDArray::atan);
         unary("Sinh", NDArray::sinh);
         unary("Cosh", NDArray::cosh);
-        unary("Asinh", NDArray::asinh);
-        unary("Acosh", NDArray::acosh);
-        unary("Atanh", NDArray::atanh);
+        // libtorch through DJL lacks the inverse hyperbolic functions; their closed forms are exact enough
+        unary("Asinh", x -> x.add(x.square().add(1f).sqrt()).log());
+        unary("Acosh", x -> x.add(x.square().sub(1f).sqrt()).log());
+        unary("Atanh", x -> x.add(1f).div(x.neg().add(1f)).log().mul(0.5f));
         // matrix products
         define("Gemm", Linear::gemm, NONE, false, "alpha beta transA transB");
         define("MatMul", Linear::matMul, NONE, false, "");

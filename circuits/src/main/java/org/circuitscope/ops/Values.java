@@ -89,4 +89,15 @@ final class Values {
     static String show(long[] v) {
         return Arrays.toString(v);
     }
+
+    /** The mean over several axes, keeping them as size 1 (one axis at a time: DJL reduces one axis per call). */
+    static NDArray meanKeep(NDArray x, int[] axes) {
+        NDArray r = x;
+        int[] sorted = axes.clone();
+        java.util.Arrays.sort(sorted);
+        for (int i = sorted.length - 1; i >= 0; i--) {
+            r = r.mean(new int[] {sorted[i]}, true);
+        }
+        return r;
+    }
 }

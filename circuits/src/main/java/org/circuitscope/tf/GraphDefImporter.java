@@ -111,7 +111,7 @@ public final class GraphDefImporter {
             nodes.addAll(translation.translate(n, inputs));
         }
         List<String> outputs = outputs(nodes);
-        long[] nchw = inputShape.length == 4 ? new long[] {inputShape[0], inputShape[3], inputShape[1],
+        long[] nchw = inputShape.length == 0 ? null : inputShape.length == 4 ? new long[] {inputShape[0], inputShape[3], inputShape[1],
                 inputShape[2]} : inputShape;
         return new Imported(new Graph(input.getName(), constants, nodes, outputs), nchw);
     }
