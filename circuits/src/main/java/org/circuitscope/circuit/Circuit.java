@@ -253,16 +253,23 @@ public final class Circuit {
     /**
      * The layer a unit's inputs are read from by default: its convolution's input, or, when that is a pool (as
      * between the stages of most networks), the layer the pool reads, through expanded weights (pools as average
-     * pools). Null when the unit has no convolution of its own (the caller then reports or stops there).
+     * pools). A unit with no convolution of its own (a residual Add) reads from the layer its block starts from
+     * (the layer every path to it passes through). Null when there is no such layer.
      */
     private String defaultInputLayer(Unit.Channel u) {
-        if (!skipPools) {
-            return null;
-        }
         ConvChannel cc;
         try {
             cc = ConvChannel.resolve(model.layers(), u);
         } catch (ModelException e) {
+            // no convolution of its own (a residual sum): its inputs are read from where its block starts, through
+            // the expanded weights of the block (the identity branch and the convolutions together)
+            if (model.layers().get(u.layer()).inputs().size() < 2) {
+                return null;
+            }
+            String start = model.layers().dominator(u.layer());
+            return start == null || model.layers().get(start).op().equals("Input") ? null : start;
+        }
+        if (!skipPools) {
             return null;
         }
         String in = cc.input();

@@ -17,6 +17,8 @@ public final class LayerGraph {
     private final Map<String, Layer> byName = new LinkedHashMap<>();
     private final Map<String, List<String>> consumers = new LinkedHashMap<>();
     private final Map<String, String> aliases;
+    /** Each layer's dominators, itself included (computed when first asked for). */
+    private Map<String, java.util.Set<String>> dominators;
 
     LayerGraph(String modelName, List<Layer> layers, Map<String, String> aliases) {
         this.modelName = modelName;
@@ -66,6 +68,47 @@ public final class LayerGraph {
     /** The layers this one reads. */
     public List<String> inputs(String name) {
         return get(name).inputs();
+    }
+
+    /**
+     * The nearest layer every path from the input to {@code name} passes through (its immediate dominator): a
+     * convolution's input, or for a residual sum or a block's concatenation the layer the block starts from. Null
+     * for the input itself.
+     */
+    public String dominator(String name) {
+        Layer target = get(name);
+        if (dominators == null) {
+            dominators = new LinkedHashMap<>();
+            for (Layer l : byName.values()) {
+                java.util.Set<String> d = null;
+                for (String in : l.inputs()) {
+                    java.util.Set<String> p = dominators.get(in);
+                    if (p == null) {
+                        continue;
+                    }
+                    if (d == null) {
+                        d = new java.util.LinkedHashSet<>(p);
+                    } else {
+                        d.retainAll(p);
+                    }
+                }
+                java.util.Set<String> own = d == null ? new java.util.LinkedHashSet<>() : d;
+                own.add(l.name());
+                dominators.put(l.name(), own);
+            }
+        }
+        // the dominators of a layer form a chain; the immediate one is the latest in execution order
+        String best = null;
+        int bestIndex = -1;
+        List<String> order = names();
+        for (String d : dominators.get(target.name())) {
+            int i = order.indexOf(d);
+            if (!d.equals(target.name()) && i > bestIndex) {
+                best = d;
+                bestIndex = i;
+            }
+        }
+        return best;
     }
 
     /** The layer table: name, op, output shape, channels, parameter count, inputs. */

@@ -615,6 +615,7 @@ public final class Model implements AutoCloseable, Displayable {
     @Override
     public String toString() {
         return "Model '" + name + "' from " + source + ": " + layers.all().size() + " layers, input " + input
+                + (inputOrigin.startsWith("assumed") ? " (" + inputOrigin + ")" : "")
                 + (labels.isEmpty() ? "" : ", " + labels.size() + " classes");
     }
 

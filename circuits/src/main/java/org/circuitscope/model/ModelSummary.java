@@ -12,7 +12,8 @@ final class ModelSummary {
         StringBuilder sb = new StringBuilder();
         sb.append("<div class=\"circuitscope-model\"><b>").append(esc(m.name())).append("</b> <small>")
                 .append(esc(m.source())).append("</small><br>")
-                .append("input ").append(esc(m.input().toString())).append("; ")
+                .append("input ").append(esc(m.input().toString()))
+                .append(" <small>(").append(esc(m.inputOrigin())).append(")</small>; ")
                 .append(m.layers().all().size()).append(" layers; ")
                 .append(String.format("%,d", params)).append(" parameters")
                 .append(m.labels().isEmpty() ? "" : "; " + m.labels().size() + " classes")

@@ -64,11 +64,17 @@ public record UnitInputs(Unit.Channel unit, String from, Tensor kernels, boolean
         return new InputWeight(Unit.channel(from, i), k, kernelHeight(), kernelWidth(), Math.sqrt(sq), sum);
     }
 
-    /** Every input, strongest (largest L2 norm) first. */
+    /**
+     * Every input with any weight, strongest (largest L2 norm) first. Channels whose kernel is all zeros are not
+     * inputs at all (a grouped or depthwise convolution reads only its group), so they are left out.
+     */
     public List<InputWeight> ranked() {
         List<InputWeight> all = new ArrayList<>();
         for (int i = 0; i < inputChannels(); i++) {
-            all.add(input(i));
+            InputWeight w = input(i);
+            if (w.norm() > 0) {
+                all.add(w);
+            }
         }
         all.sort(Comparator.comparingDouble(InputWeight::norm).reversed()
                 .thenComparing(w -> w.input().channel()));

@@ -67,7 +67,10 @@ class CircuitTest {
         // by default a convolution reading a pool takes its inputs from before the pool (expanded weights)
         CircuitResult d = Circuit.of(model, "out:0").depth(2).top(3).build();
         assertEquals(List.of("out", "cat", "squeeze_relu"), d.rows());
-        assertEquals(3 + 3 * 2, d.edges().size());
+        // cat:2 is expand1 channel 2, whose weight from squeeze_relu:0 is exactly 0 (PlantedModels.e1): not an edge
+        assertEquals(3 + 2 + 2 + 1, d.edges().size());
+        assertTrue(d.inputs(Unit.channel("cat", 2)).stream().noneMatch(e -> e.from().channel() == 0),
+                d.inputs(Unit.channel("cat", 2)).toString());
         assertTrue(d.edges().get(0).expanded() && !d.edges().get(3).expanded());
         // not through pools: the max pool's units have no kernels of their own, so they stay leaves
         assertEquals(3, Circuit.of(model, "out:0").depth(2).top(3).throughPools(false).build().edges().size());

@@ -22,12 +22,14 @@ import tech.tablesaw.api.Table;
 
 /**
  * {@code %model}: load models and look at them. {@code %model} shows the current model; {@code %model load
- * <name|path> [--as NAME] [--input-size S] [--mean a,b,c] [--std a,b,c] [--bgr|--rgb] [--range 0..255]} loads one
- * and makes it current; {@code %model layers [NAME]} is the layer table; {@code %model list} lists loaded models
+ * <name|path> [--as NAME] [--input-size S] [--mean a,b,c] [--std a,b,c] [--bgr|--rgb] [--range 0..255] [--crop F]
+ * [--labels FILE]} loads one and makes it current (the card says where its preprocessing came from, and what was
+ * assumed when the file states none); {@code %model layers [NAME]} is the layer table; {@code %model list} lists loaded models
  * and the names that load by name; {@code %model use NAME} switches the current model.
  */
 public final class ModelMagic implements Magic {
-    private static final Set<String> LOAD_OPTIONS = Set.of("as", "input-size", "mean", "std", "range");
+    private static final Set<String> LOAD_OPTIONS = Set.of("as", "input-size", "mean", "std", "range", "crop",
+            "labels");
     private static final Set<String> LOAD_FLAGS = Set.of("bgr", "rgb");
 
     @Override
@@ -40,7 +42,7 @@ public final class ModelMagic implements Magic {
         List<String> names = new ArrayList<>(Models.EMBEDDED);
         ModelZoo.standard().entries().forEach(e -> names.add(e.name()));
         return "load a model (%model load <" + String.join("|", names) + "|file.onnx|.pb|.pt> "
-                + "[--as N] [--input-size S] [--mean ..] [--std ..] [--bgr]), show it (%model), its layers (%model layers), "
+                + "[--as N] [--input-size S] [--mean ..] [--std ..] [--range 0..255] [--bgr] [--crop 0.875] [--labels FILE]), show it (%model), its layers (%model layers), "
                 + "loaded and downloadable ones (%model list)";
     }
 
@@ -79,15 +81,26 @@ public final class ModelMagic implements Magic {
             throw new MagicException("%model load needs a model: a file path (.onnx) or a name (" + Models.DEFAULT
                     + ")");
         }
-        InputSpec spec = null;
         ModelZoo zoo = ModelZoo.standard();
+        boolean adjusts = a.has("input-size") || a.has("mean") || a.has("std") || a.has("range") || a.has("crop")
+                || a.flag("bgr") || a.flag("rgb");
+        List<String> labels = a.has("labels") ? labels(a.get("labels")) : List.of();
         Model model;
         try {
-            if (a.has("input-size") || a.has("mean") || a.has("std") || a.has("range") || a.flag("bgr")
-                    || a.flag("rgb")) {
-                spec = adjust(baseSpec(what, zoo, context), a);
+            // a TorchScript module is traced at its input size, so that must be known before it loads
+            boolean torchScript = what.endsWith(".pt") || what.endsWith(".pth");
+            InputSpec upFront = adjusts && torchScript ? adjust(InputSpec.rgb01(224), a) : null;
+            model = Models.load(what, upFront, context.progress("loading " + what), zoo);
+            if (adjusts && !torchScript) {
+                Model adjusted = model.withInput(adjust(model.input(), a));
+                model.close();
+                model = adjusted;
             }
-            model = Models.load(what, spec, context.progress("loading " + what), zoo);
+            if (!labels.isEmpty()) {
+                Model labelled = model.withLabels(labels);
+                model.close();
+                model = labelled;
+            }
         } catch (ModelException e) {
             throw new MagicException(e.getMessage(), e);
         }
@@ -96,18 +109,23 @@ public final class ModelMagic implements Magic {
         return model;
     }
 
-    /** The preprocessing the model would get without options: the zoo's, the file's, or RGB [0, 1] at 224. */
-    private static InputSpec baseSpec(String what, ModelZoo zoo, MagicContext context) {
-        var entry = zoo.find(what);
-        if (entry.isPresent()) {
-            return entry.get().input();
+    /** Class labels from a text file: one per line, in class order (blank lines at the end ignored). */
+    private static List<String> labels(String file) throws MagicException {
+        Path p = Path.of(file);
+        List<String> lines;
+        try {
+            lines = new ArrayList<>(java.nio.file.Files.readAllLines(p));
+        } catch (java.io.IOException e) {
+            throw new MagicException("%model load: cannot read the labels file '" + file + "' (" + e.getMessage()
+                    + ")");
         }
-        if (what.endsWith(".pt") || what.endsWith(".pth")) {
-            return InputSpec.rgb01(224);
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
+            lines.remove(lines.size() - 1);
         }
-        try (Model probe = Models.load(what, null, context.progress("reading " + what), zoo)) {
-            return probe.input();
+        if (lines.isEmpty()) {
+            throw new MagicException("%model load: the labels file '" + file + "' is empty");
         }
+        return lines;
     }
 
     private static InputSpec adjust(InputSpec spec, MagicArgs a) throws MagicException {
@@ -129,7 +147,20 @@ public final class ModelMagic implements Magic {
                 throw new MagicException("%model load: --range looks like 0..255 or 0..1, not '" + a.get("range")
                         + "'");
             }
-            s = s.withRange(Float.parseFloat(r[0]), Float.parseFloat(r[1]));
+            try {
+                s = s.withRange(Float.parseFloat(r[0].trim()), Float.parseFloat(r[1].trim()));
+            } catch (NumberFormatException e) {
+                throw new MagicException("%model load: --range needs two numbers like 0..255, not '"
+                        + a.get("range") + "'");
+            }
+        }
+        if (a.has("crop")) {
+            float[] crop = a.getFloats("crop");
+            if (crop == null || crop.length != 1) {
+                throw new MagicException("%model load: --crop is one fraction like 0.875, not '" + a.get("crop")
+                        + "'");
+            }
+            s = s.withCrop(crop[0]);
         }
         if (a.flag("bgr") && a.flag("rgb")) {
             throw new MagicException("%model load: give --bgr or --rgb, not both");
