@@ -481,6 +481,16 @@ public final class Model implements AutoCloseable, Displayable {
         return p.values().iterator().next();
     }
 
+    /**
+     * How many native arrays the model's weights manager holds right now, its sub-managers' included: the weights,
+     * plus whatever a caller's open managers hold. A forward pass or a feature-visualisation run that leaves this
+     * number higher than it found it leaks native memory for as long as the model lives.
+     */
+    public int nativeArrays() {
+        ensureOpen();
+        return weights.manager().getManagedArrays().size();
+    }
+
     /** A manager for caller-side arrays that lives no longer than this model; close it when done. */
     public NDManager newManager() {
         ensureOpen();
