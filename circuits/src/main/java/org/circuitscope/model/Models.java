@@ -33,6 +33,11 @@ public final class Models {
 
     /** A model by zoo name or file path; {@code spec} (may be null) overrides the preprocessing. */
     public static Model load(String nameOrPath, InputSpec spec) {
+        String embedded = nameOrPath.trim().toLowerCase(Locale.ROOT);
+        if (EMBEDDED.contains(embedded)) {
+            // no zoo (and no download client) for the models inside the jar
+            return embedded(embedded, spec);
+        }
         return load(nameOrPath, spec, Progress.NONE, ModelZoo.standard());
     }
 
