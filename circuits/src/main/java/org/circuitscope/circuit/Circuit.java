@@ -25,6 +25,7 @@ import org.circuitscope.model.Layer;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.ModelException;
 import org.circuitscope.model.Unit;
+import org.circuitscope.ops.OpSet;
 import org.circuitscope.progress.Progress;
 import org.circuitscope.tensor.Tensor;
 import org.circuitscope.weights.ConvChannel;
@@ -263,10 +264,15 @@ public final class Circuit {
         } catch (ModelException e) {
             // no convolution of its own (a residual sum): its inputs are read from where its block starts, through
             // the expanded weights of the block (the identity branch and the convolutions together)
-            if (model.layers().get(u.layer()).inputs().size() < 2) {
+            Layer merge = model.layers().get(u.layer());
+            while (merge.inputs().size() == 1 && OpSet.supports(merge.op())
+                    && OpSet.definition(merge.op()).channelwise()) {
+                merge = model.layers().get(merge.inputs().get(0));
+            }
+            if (merge.inputs().size() < 2) {
                 return null;
             }
-            String start = model.layers().dominator(u.layer());
+            String start = model.layers().dominator(merge.name());
             return start == null || model.layers().get(start).op().equals("Input") ? null : start;
         }
         if (!skipPools) {
