@@ -197,17 +197,13 @@ final class Resize {
         // the coefficients belong to neighbours ceil(x) - n/2 … ceil(x) + n/2 - 1 (n is even)
         long first = (long) Math.ceil(x) - coeffs.length / 2;
         if (s.excludeOutside) {
-            double sum = 0;
             for (int k = 0; k < coeffs.length; k++) {
                 long idx = first + k;
                 if (idx < 0 || idx >= in) {
                     coeffs[k] = 0;
                 }
-                sum += coeffs[k];
             }
-            for (int k = 0; k < coeffs.length; k++) {
-                coeffs[k] /= sum;
-            }
+            coeffs = normalised(coeffs);
         }
         for (int k = 0; k < coeffs.length; k++) {
             long idx = Math.max(0, Math.min(in - 1, first + k));
@@ -238,15 +234,10 @@ final class Resize {
                 int start = (int) Math.floor(-1 / sc) + 1;
                 int footprint = 2 - 2 * start;
                 double[] c = new double[footprint];
-                double sum = 0;
                 for (int k = 0; k < footprint; k++) {
                     c[k] = Math.max(0, Math.min(1, 1 - Math.abs((start + k - ratio) * sc)));
-                    sum += c[k];
                 }
-                for (int k = 0; k < footprint; k++) {
-                    c[k] /= sum;
-                }
-                return c;
+                return normalised(c);
             }
             default -> {
                 double a = s.cubicA;
@@ -257,17 +248,24 @@ final class Resize {
                 int start = (int) Math.floor(-2 / sc) + 1;
                 int n = 2 - 2 * start;
                 double[] c = new double[n];
-                double sum = 0;
                 for (int k = 0; k < n; k++) {
                     c[k] = cubic(sc * (start + k - ratio), a);
-                    sum += c[k];
                 }
-                for (int k = 0; k < n; k++) {
-                    c[k] /= sum;
-                }
-                return c;
+                return normalised(c);
             }
         }
+    }
+
+    /** The coefficients scaled to sum to 1. */
+    private static double[] normalised(double[] c) {
+        double sum = 0;
+        for (double v : c) {
+            sum += v;
+        }
+        for (int k = 0; k < c.length; k++) {
+            c[k] /= sum;
+        }
+        return c;
     }
 
     /** Keys' cubic convolution kernel with parameter a. */
