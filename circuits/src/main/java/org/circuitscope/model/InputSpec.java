@@ -31,9 +31,7 @@ public record InputSpec(int height, int width, int channels, boolean bgr, float 
                         float[] std, float crop) {
 
     public InputSpec {
-        if (height <= 0 || width <= 0) {
-            throw new ModelException("input size must be positive, not " + height + "x" + width);
-        }
+        Limits.checkInputSize(height, width);
         if (channels <= 0) {
             throw new ModelException("a model input needs at least one channel, not " + channels);
         }

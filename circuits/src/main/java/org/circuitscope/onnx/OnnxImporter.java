@@ -77,6 +77,7 @@ public final class OnnxImporter {
     }
 
     public static Imported build(ModelProto model, Path baseDir, NDManager manager) {
+        OnnxValidator.check(model);
         GraphProto g = model.getGraph();
         int opset = opset(model);
         TensorDecoder decoder = new TensorDecoder(baseDir);

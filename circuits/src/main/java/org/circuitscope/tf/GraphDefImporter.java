@@ -70,6 +70,7 @@ public final class GraphDefImporter {
     }
 
     public static Imported build(GraphDef g, NDManager manager) {
+        TfTensors.checkSizes(g);
         Map<String, Value> constants = new LinkedHashMap<>();
         List<NodeDef> placeholders = new ArrayList<>();
         List<String> unsupported = new ArrayList<>();

@@ -44,6 +44,7 @@ public final class TorchScriptImporter {
         if (!Files.isRegularFile(file)) {
             throw new ModelException("no model file at " + file.toAbsolutePath());
         }
+        TorchScriptArchive.check(file);
         PtSymbolBlock block;
         try {
             // trainParam=true keeps the parameters differentiable-through; the module itself stays in eval mode.
