@@ -19,20 +19,80 @@ import org.circuitscope.progress.Progress;
 /**
  * The models circuitscope loads by name. Each is downloaded once from its publisher over HTTPS, checked against a
  * pinned SHA-256, and cached under {@link Downloader#cacheDir()}.
+ *
+ * <p>A mirror ({@code circuitscope.zoo.mirror} system property or {@code CIRCUITSCOPE_ZOO_MIRROR}: an http(s) or
+ * {@code file:} URL, or a folder) replaces the publishers: each file is fetched from {@code <mirror>/<file name>}
+ * (e.g. {@code inception5h.zip}, {@code googlenet-7.onnx}), still checked against the pinned SHA-256.
  */
 public final class ModelZoo {
+    /** The system property naming a mirror. */
+    public static final String MIRROR_PROPERTY = "circuitscope.zoo.mirror";
+
     private final Path cache;
     private final List<ZooEntry> entries;
-    private final Downloader downloader = new Downloader();
+    private final Downloader downloader;
+    private final URI mirror;
 
     public ModelZoo(Path cache, List<ZooEntry> entries) {
-        this.cache = cache;
-        this.entries = List.copyOf(entries);
+        this(cache, entries, null, new Downloader());
     }
 
-    /** The published models, cached in the default place. */
+    /**
+     * @param mirror     where to fetch files instead of their publishers' URLs (null: the publishers)
+     * @param downloader the timeouts to download with
+     */
+    public ModelZoo(Path cache, List<ZooEntry> entries, URI mirror, Downloader downloader) {
+        this.cache = cache;
+        this.entries = List.copyOf(entries);
+        this.mirror = mirror;
+        this.downloader = downloader;
+    }
+
+    /** The published models, cached in the default place, fetched from the configured mirror if there is one. */
     public static ModelZoo standard() {
-        return new ModelZoo(Downloader.cacheDir(), STANDARD);
+        return new ModelZoo(Downloader.cacheDir(), STANDARD, configuredMirror(), new Downloader());
+    }
+
+    /** The mirror the property or environment names, as a URI (a folder becomes a file: URI), or null. */
+    public static URI configuredMirror() {
+        String m = System.getProperty(MIRROR_PROPERTY);
+        if (m == null || m.isBlank()) {
+            m = System.getenv("CIRCUITSCOPE_ZOO_MIRROR");
+        }
+        if (m == null || m.isBlank()) {
+            return null;
+        }
+        return mirror(m.trim());
+    }
+
+    /** A mirror written as a URL ({@code https://host/models/}, {@code file:/srv/models/}) or a folder. */
+    public static URI mirror(String spec) {
+        String s = spec.trim();
+        if (s.matches("(?i)^(https?|file):.*")) {
+            try {
+                URI u = URI.create(s.endsWith("/") ? s : s + "/");
+                if (u.getScheme().equalsIgnoreCase("file") || u.getHost() != null) {
+                    return u;
+                }
+            } catch (IllegalArgumentException e) {
+                // explained below
+            }
+            throw new ModelException("the zoo mirror '" + spec + "' is not a URL circuitscope can read");
+        }
+        Path p = Path.of(s);
+        if (!Files.isDirectory(p)) {
+            throw new ModelException("the zoo mirror '" + spec + "' is neither an http(s) or file: URL nor a folder");
+        }
+        return p.toAbsolutePath().toUri();
+    }
+
+    /** Where an entry's file is fetched from: the mirror's copy when a mirror is set, else the publisher's URL. */
+    public URI source(ZooEntry e) {
+        return mirror == null ? e.url() : mirror.resolve(e.fileName());
+    }
+
+    public Downloader downloader() {
+        return downloader;
     }
 
     public List<ZooEntry> entries() {
@@ -66,7 +126,7 @@ public final class ModelZoo {
             return model;
         }
         Path download = cache.resolve(e.name()).resolve(e.fileName());
-        downloader.fetch(e.url(), e.sha256(), e.size(), download, progress);
+        downloader.fetch(source(e), e.sha256(), e.size(), download, progress);
         if (!e.archived()) {
             return download;
         }
