@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import org.circuitscope.model.Limits;
 
 /**
  * The images under a folder, searched recursively, in sorted path order. Only the list of paths is read up front;
@@ -201,7 +202,10 @@ public final class ImageFolder implements ImageSource {
 
     /**
      * Decodes an image file, treating the decoder's warnings (a truncated or corrupt JPEG decodes partly, with a
-     * warning) as failures; null when no decoder knows the format.
+     * warning) as failures; null when no decoder knows the format. The size the file declares is checked against
+     * {@link Limits#maxImagePixels()} before any pixel is decoded. JPEGs are read by TwelveMonkeys' decoder, which
+     * converts CMYK and YCCK files and embedded colour profiles to sRGB (the JDK's own reader gets their colours
+     * wrong); grey and 16-bit images are turned into sRGB by {@link org.circuitscope.image.Images#toRgb}.
      */
     public static BufferedImage decode(Path f) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
@@ -215,8 +219,21 @@ public final class ImageFolder implements ImageSource {
             ImageReader reader = readers.next();
             List<String> warnings = new ArrayList<>();
             try {
-                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                reader.addIIOReadWarningListener((source, warning) -> {
+                    // colour-management notices (a CMYK file without a profile, a bad profile ignored) come with
+                    // complete pixels; other warnings mean missing data
+                    if (!warning.contains("ICC") && !warning.toLowerCase(Locale.ROOT).contains("color profile")) {
+                        warnings.add(warning);
+                    }
+                });
                 reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w <= 0 || h <= 0 || w * h > Limits.maxImagePixels()) {
+                    throw new IOException("the file declares a " + w + "x" + h + " image, " + (w <= 0 || h <= 0
+                            ? "which has no pixels" : "more than the " + Limits.maxImagePixels() + " pixels circuitscope "
+                            + "decodes (-Dcircuitscope.max-image-pixels raises it)"));
+                }
                 BufferedImage img = reader.read(0);
                 if (!warnings.isEmpty()) {
                     throw new IOException("corrupt data: " + String.join("; ", warnings));

@@ -2,11 +2,17 @@ package org.circuitscope.image;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.Raster;
 import java.util.List;
 import org.circuitscope.tensor.Tensor;
 
-/** Conversions between images and RGB [0, 1] tensors, and the resizes and crops that preprocessing needs. */
+/**
+ * Conversions between images and [0, 1] tensors, and the resizes and crops that preprocessing needs. Every image
+ * without alpha passes through {@link #toRgb} first, so a grey or 16-bit image gives the values a viewer shows.
+ */
 public final class Images {
     private Images() {
     }
@@ -32,8 +38,9 @@ public final class Images {
             if (img == null) {
                 throw new IllegalArgumentException("image " + n + " of the batch is null");
             }
-            BufferedImage sized = img.getWidth() == width && img.getHeight() == height ? img
-                    : resize(img, width, height, channels == 4);
+            boolean keepAlpha = channels == 4 && img.getColorModel().hasAlpha();
+            BufferedImage sized = img.getWidth() == width && img.getHeight() == height
+                    ? (keepAlpha ? img : toRgb(img)) : resize(img, width, height, channels == 4);
             sized.getRGB(0, 0, width, height, argb, 0, width);
             boolean alpha = sized.getColorModel().hasAlpha();
             int base = n * channels * plane;
@@ -78,7 +85,47 @@ public final class Images {
         return Math.max(0, Math.min(255, Math.round(v * 255f)));
     }
 
-    /** Bilinear resize with Java2D. */
+    /**
+     * The image as 8-bit sRGB ({@code TYPE_INT_RGB}); an image that already is one is returned as it is.
+     *
+     * <p>Grey images (8- or 16-bit, from JPEG or PNG) store values encoded for display, like sRGB, but Java2D tags
+     * them with its linear grey colour space, so its own conversion ({@code getRGB}, drawing) brightens them: a
+     * mid-grey 128 becomes 186. Here a grey sample is scaled to 0..255 and used for all three channels, which is
+     * what image viewers and other libraries show.
+     */
+    public static BufferedImage toRgb(BufferedImage img) {
+        if (img.getType() == BufferedImage.TYPE_INT_RGB) {
+            return img;
+        }
+        int w = img.getWidth();
+        int h = img.getHeight();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        ColorModel cm = img.getColorModel();
+        if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY && cm.getNumColorComponents() == 1) {
+            Raster r = img.getRaster();
+            double scale = 255.0 / ((1L << cm.getComponentSize(0)) - 1);
+            int[] row = new int[w];
+            int[] rgb = new int[w];
+            for (int y = 0; y < h; y++) {
+                r.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    int v = (int) Math.round(row[x] * scale);
+                    rgb[x] = v << 16 | v << 8 | v;
+                }
+                out.setRGB(0, y, w, 1, rgb, 0, w);
+            }
+            return out;
+        }
+        Graphics2D g = out.createGraphics();
+        try {
+            g.drawImage(img, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** Bilinear resize with Java2D (of the {@link #toRgb} image). */
     public static BufferedImage resize(BufferedImage img, int width, int height) {
         return resize(img, width, height, false);
     }
@@ -89,7 +136,7 @@ public final class Images {
         Graphics2D g = out.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(img, 0, 0, width, height, null);
+            g.drawImage(keepAlpha && img.getColorModel().hasAlpha() ? img : toRgb(img), 0, 0, width, height, null);
         } finally {
             g.dispose();
         }
@@ -107,7 +154,7 @@ public final class Images {
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
-            g.drawImage(img.getSubimage(x, y, width, height), 0, 0, null);
+            g.drawImage(toRgb(img).getSubimage(x, y, width, height), 0, 0, null);
         } finally {
             g.dispose();
         }
