@@ -97,7 +97,8 @@ public final class GraphDefImporter {
 
         // Weights read through Identity ("…/read") are the same constants under another name.
         for (NodeDef n : g.getNodeList()) {
-            if (n.getOp().equals("Identity") && constants.containsKey(valueName(n.getInput(0)))) {
+            if (n.getOp().equals("Identity") && n.getInputCount() > 0
+                    && constants.containsKey(valueName(n.getInput(0)))) {
                 constants.put(n.getName(), constants.get(valueName(n.getInput(0))));
             }
         }
