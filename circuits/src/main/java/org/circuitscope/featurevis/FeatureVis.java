@@ -313,20 +313,36 @@ public final class FeatureVis {
         int minH = transforms.minOutputSize(height);
         int minW = transforms.minOutputSize(width);
         int side = Math.min(minH, minW);
+        RuntimeException small = tryObjective(modelLayers, Math.max(1, minH), Math.max(1, minW));
+        if (small == null) {
+            return;
+        }
+        // Only blame the size when the objective works at the model's own input size.
+        RuntimeException atOwnSize = tryObjective(modelLayers, model.input().height(), model.input().width());
+        if (atOwnSize != null) {
+            throw new ModelException("objective " + objective.description() + " cannot be computed on model '"
+                    + model.name() + "': " + atOwnSize.getMessage(), atOwnSize);
+        }
+        throw new ModelException("image size " + height + "x" + width + " is too small for model '"
+                + model.name() + "' and objective " + objective.description() + ": after the transforms ("
+                + transforms + ") the model sees images down to " + side + " px, and then: " + small.getMessage()
+                + ". Use a larger size (the model was built for " + model.input().height() + "x"
+                + model.input().width() + ")", small);
+    }
+
+    /** Runs the objective once on grey h×w images; the failure, or null. */
+    private RuntimeException tryObjective(List<String> modelLayers, int h, int w) {
         try (NDManager m = model.newManager()) {
-            NDArray grey = m.full(new Shape(batch, 3, Math.max(1, minH), Math.max(1, minW)), 0.5f);
+            NDArray grey = m.full(new Shape(batch, 3, h, w), 0.5f);
             Map<String, NDArray> acts = new HashMap<>();
             if (!modelLayers.isEmpty()) {
                 acts.putAll(model.forward(grey, modelLayers));
             }
             acts.put(Objectives.INPUT, grey);
             objective.perImage(acts);
+            return null;
         } catch (RuntimeException e) {
-            throw new ModelException("image size " + height + "x" + width + " is too small for model '"
-                    + model.name() + "' and objective " + objective.description() + ": after the transforms ("
-                    + transforms + ") the model sees images down to " + side + " px, and then: " + e.getMessage()
-                    + ". Use a larger size (the model was built for " + model.input().height() + "x"
-                    + model.input().width() + ")", e);
+            return e;
         }
     }
 

@@ -26,7 +26,8 @@ public final class Names {
         return d;
     }
 
-    static int distance(String a, String b) {
+    /** The edit (Levenshtein) distance between two strings. */
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

@@ -43,7 +43,7 @@ public final class OnnxValidator {
             providers.put(t.getName(), "initializer");
         }
         for (NodeProto n : g.getNodeList()) {
-            String node = OnnxOps.nodeName(n);
+            String node = OnnxTranslation.nodeName(n);
             for (String o : n.getOutputList()) {
                 if (o.isEmpty()) {
                     continue;
@@ -58,7 +58,7 @@ public final class OnnxValidator {
         for (NodeProto n : g.getNodeList()) {
             for (String in : n.getInputList()) {
                 if (!in.isEmpty() && !providers.containsKey(in)) {
-                    throw new ModelException("node '" + OnnxOps.nodeName(n) + "' (" + n.getOpType() + ") reads '"
+                    throw new ModelException("node '" + OnnxTranslation.nodeName(n) + "' (" + n.getOpType() + ") reads '"
                             + in + "', which no node, input or initializer provides" + closest(in, providers));
                 }
             }

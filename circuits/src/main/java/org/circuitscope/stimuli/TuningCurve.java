@@ -137,13 +137,17 @@ public final class TuningCurve implements Displayable {
         boolean partial = false;
         boolean neuron = unit instanceof Unit.Neuron;
         int hw = h * w;
+        // Batches grow while they take under 0.1 s and shrink above 0.25 s, so that an interrupt is seen within a
+        // fraction of a second on a large model too, and the partial curve is returned.
+        int batch = 8;
         try {
             while (done < n) {
                 if (progress.cancelled()) {
                     partial = true;
                     break;
                 }
-                int m = Math.min(32, n - done);
+                long t0 = System.nanoTime();
+                int m = Math.min(batch, n - done);
                 List<java.awt.image.BufferedImage> images = new ArrayList<>(m);
                 for (int i = 0; i < m; i++) {
                     images.add(set.render(done + i));
@@ -164,6 +168,9 @@ public final class TuningCurve implements Displayable {
                     out[done + i] = v;
                 }
                 done += m;
+                long took = System.nanoTime() - t0;
+                batch = took < 100_000_000L ? Math.min(32, batch * 2) : took > 250_000_000L ? Math.max(1, batch / 2)
+                        : batch;
                 progress.update(done, n, done + " of " + n + " stimuli");
             }
         } finally {

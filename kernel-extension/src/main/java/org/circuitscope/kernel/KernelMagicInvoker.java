@@ -27,7 +27,9 @@ final class KernelMagicInvoker implements MagicInvoker {
         }
         MagicsRegistry registry = kernel.getMagicsRegistry();
         if (!registry.getLineMagicNames().contains(name)) {
-            throw new UnknownMagicException(name, false);
+            java.util.Set<String> known = new java.util.TreeSet<>(registry.getLineMagicNames());
+            known.addAll(rawLineMagics.keySet());
+            throw new UnknownMagicException(name, false, known);
         }
         try {
             return registry.evalLineMagic(kernel, name, args);
@@ -40,7 +42,7 @@ final class KernelMagicInvoker implements MagicInvoker {
     public Object cell(String name, List<String> args, String rawArgs, String body) throws Exception {
         MagicsRegistry registry = kernel.getMagicsRegistry();
         if (!registry.getCellMagicNames().contains(name)) {
-            throw new UnknownMagicException(name, true);
+            throw new UnknownMagicException(name, true, registry.getCellMagicNames());
         }
         try {
             return registry.evalCellMagic(kernel, name, args, body);

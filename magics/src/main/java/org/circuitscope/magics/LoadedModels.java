@@ -56,11 +56,24 @@ public final class LoadedModels {
 
     /**
      * Takes the leading positional as a model name when it names a loaded model and {@code needed} more
-     * positionals follow; otherwise the current model and all positionals.
+     * positionals follow; otherwise the current model and all positionals. A leading positional that is neither a
+     * loaded model nor a unit or layer of the current model, followed by {@code needed} more, is refused as an
+     * unknown model ({@code %featurevis nosuchmodel conv4:3}).
      */
-    public synchronized Chosen choose(java.util.List<String> positionals, int needed) throws MagicException {
-        if (positionals.size() > needed && models.containsKey(positionals.get(0))) {
-            return new Chosen(models.get(positionals.get(0)), positionals.subList(1, positionals.size()));
+    public synchronized Chosen choose(String magic, java.util.List<String> positionals, int needed)
+            throws MagicException {
+        if (positionals.size() > needed) {
+            String first = positionals.get(0);
+            if (models.containsKey(first)) {
+                return new Chosen(models.get(first), positionals.subList(1, positionals.size()));
+            }
+            Model current = get(null);
+            boolean ofTheModel = first.contains(":") || first.contains("/") || first.contains(".")
+                    || current.layers().contains(first) || current.labels().contains(first);
+            if (!ofTheModel && positionals.size() == needed + 1) {
+                throw new MagicException("%" + magic + ": no loaded model called '" + first + "'; loaded: "
+                        + String.join(", ", models.keySet()) + ". Load it with %model load <name|path> --as " + first);
+            }
         }
         return new Chosen(get(null), positionals);
     }

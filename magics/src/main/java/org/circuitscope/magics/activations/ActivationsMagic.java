@@ -38,11 +38,12 @@ public final class ActivationsMagic implements Magic {
     @Override
     public Object line(MagicContext context, List<String> args) throws Exception {
         MagicArgs a = MagicArgs.parse(name(), args, OPTIONS, FLAGS);
-        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(a.positionals(), 1);
-        if (chosen.rest().size() != 1) {
+        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(name(), a.positionals(), 1);
+        if (chosen.rest().isEmpty()) {
             throw new MagicException("%activations needs one image source (a folder, cifar10:<file>, a stimulus "
-                    + "kind or world), then --layers; got " + chosen.rest());
+                    + "kind or world), then --layers");
         }
+        a.noMoreThan(chosen.rest(), 1);
         if (!a.has("layers")) {
             throw new MagicException("%activations needs --layers L1,L2 (see %model layers for the names)");
         }
@@ -52,23 +53,27 @@ public final class ActivationsMagic implements Magic {
                 layers.add(l.trim());
             }
         }
-        Reduce reduce;
-        try {
-            reduce = Reduce.parse(a.get("reduce", "max"));
-        } catch (IllegalArgumentException e) {
-            throw new MagicException("%activations: " + e.getMessage());
+        if (layers.isEmpty()) {
+            throw a.error("--layers needs at least one layer name, e.g. --layers conv1,conv2");
         }
-        ImageSource source = Sources.parse(chosen.rest().get(0), chosen.model(), a.get("label-regex"),
-                a.getInt("resize", 0));
+        String var = a.variable("as");
         ActivationResult result;
         try {
-            result = Activations.of(chosen.model()).layers(layers).reduce(reduce).batchSize(a.getInt("batch", 32))
-                    .limit(a.getInt("limit", -1)).run(source, context.progress("activations"));
-        } catch (ModelException | IllegalArgumentException e) {
-            throw new MagicException(e.getMessage(), e);
+            Reduce reduce = Reduce.parse(a.get("reduce", "max"));
+            int batch = a.getInt("batch", 32, 1, 1024);
+            int limit = a.getInt("limit", -1, 1, Integer.MAX_VALUE);
+            for (String l : layers) {
+                chosen.model().layers().get(l);
+            }
+            ImageSource source = Sources.parse(name(), chosen.rest().get(0), chosen.model(), a.get("label-regex"),
+                    a.getInt("resize", 0, 1, org.circuitscope.model.Limits.maxInputSide()));
+            result = Activations.of(chosen.model()).layers(layers).reduce(reduce).batchSize(batch).limit(limit)
+                    .run(source, context.progress("activations"));
+            Sources.requireImages(name(), source, result.images(), result.partial());
+        } catch (ModelException | IllegalArgumentException | ArithmeticException e) {
+            throw a.wrap(e);
         }
-        if (a.has("as")) {
-            String var = a.get("as");
+        if (var != null) {
             context.setVariable(var, "tech.tablesaw.api.Table", a.flag("wide") ? result.wide() : result.table());
             context.setVariable(var + "Result", ActivationResult.class.getName(), result);
         }

@@ -3,11 +3,13 @@ package org.circuitscope.magics.activations;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.circuitscope.data.Cifar10;
 import org.circuitscope.data.ImageFolder;
 import org.circuitscope.data.ImageSource;
 import org.circuitscope.image.Images;
+import org.circuitscope.magics.MagicArgs;
 import org.circuitscope.magics.MagicException;
 import org.circuitscope.magics.tuning.StimulusSpecs;
 import org.circuitscope.model.Model;
@@ -27,7 +29,18 @@ public final class Sources {
      * @param resize     for folders: resize each image to this square size and centre-crop the model's input
      *                   size (0: the model resizes the whole image)
      */
-    public static ImageSource parse(String spec, Model model, String labelRegex, int resize) throws MagicException {
+    public static ImageSource parse(String magic, String spec, Model model, String labelRegex, int resize)
+            throws MagicException {
+        try {
+            return parse(spec, model, labelRegex, resize);
+        } catch (MagicException e) {
+            throw new MagicException(MagicArgs.prefixed(magic, e.getMessage()), e.getCause());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new MagicException(MagicArgs.prefixed(magic, e.getMessage()), e);
+        }
+    }
+
+    private static ImageSource parse(String spec, Model model, String labelRegex, int resize) throws MagicException {
         if (spec.startsWith("cifar10:")) {
             Path file = Path.of(spec.substring("cifar10:".length()));
             if (!Files.isRegularFile(file)) {
@@ -41,8 +54,17 @@ public final class Sources {
         Path p = Path.of(spec);
         if (Files.isDirectory(p)) {
             ImageFolder f = ImageFolder.of(p);
+            if (f.files().isEmpty()) {
+                throw new MagicException("the folder " + p + " holds no image files (.jpg, .jpeg, .png, .bmp, .gif), "
+                        + "here or in its sub-folders");
+            }
             if (labelRegex != null) {
-                f = f.labelsFromFileName(labelRegex);
+                try {
+                    f = f.labelsFromFileName(labelRegex);
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw new MagicException("--label-regex '" + labelRegex + "' is not a regular expression: "
+                            + e.getDescription());
+                }
             }
             if (resize > 0) {
                 int h = model.input().height();
@@ -68,6 +90,21 @@ public final class Sources {
                 + " or world");
     }
 
+    /**
+     * Refuses a finished run that read no image at all (every file of the source unreadable), naming the first
+     * problems; an interrupted run keeps its (empty) partial result.
+     */
+    public static void requireImages(String magic, ImageSource source, long seen, boolean partial)
+            throws MagicException {
+        if (seen > 0 || partial) {
+            return;
+        }
+        List<String> problems = source.problems();
+        throw new MagicException(MagicArgs.prefixed(magic, "no image of " + source.name() + " could be read"
+                + (problems.isEmpty() ? "" : " (" + problems.size() + " unreadable: " + String.join("; ",
+                problems.subList(0, Math.min(3, problems.size()))) + (problems.size() > 3 ? "; ..." : "") + ")")));
+    }
+
     /** The seed of the world scenes {@code world} names: scenes the embedded model was not trained on. */
     public static final long WORLD_SEED = 2024;
 
@@ -85,6 +122,9 @@ public final class Sources {
             }
         } catch (NumberFormatException e) {
             throw new MagicException("write world, world:N or world:N:seed with whole numbers, not '" + spec + "'");
+        }
+        if (n < 1 || n > 1_000_000) {
+            throw new MagicException("world:N needs N between 1 and 1000000, not " + n);
         }
         return World.scenes(seed, n);
     }

@@ -33,19 +33,17 @@ public final class AttributionMagic implements Magic {
     @Override
     public Object line(MagicContext context, List<String> args) throws Exception {
         MagicArgs a = MagicArgs.parse("attribution", args, OPTIONS, Set.of());
-        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(a.positionals(), 1);
-        if (chosen.rest().size() != 1) {
-            throw new MagicException("%attribution needs one unit or class, e.g. %attribution car --from conv5"
-                    + (chosen.rest().isEmpty() ? "" : "; got " + chosen.rest()));
+        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(name(), a.positionals(), 1);
+        if (chosen.rest().isEmpty()) {
+            throw new MagicException("%attribution needs one unit or class, e.g. %attribution car --from conv5");
         }
+        a.noMoreThan(chosen.rest(), 1);
         if (!a.has("from")) {
             throw new MagicException("%attribution: say which earlier layer to credit with --from LAYER");
         }
         Model model = chosen.model();
-        int images = a.getInt("images", 64);
-        if (images < 1) {
-            throw new MagicException("%attribution: --images must be at least 1, not " + images);
-        }
+        int images = a.getInt("images", 64, 1, 10_000);
+        String var = a.variable("as");
         String target = chosen.rest().get(0);
         if (!target.contains(":")) {
             int index = model.labels().indexOf(target);
@@ -60,12 +58,12 @@ public final class AttributionMagic implements Magic {
             AttributionResult r = Attribution.of(model, target).from(a.get("from")).limit(images)
                     .run(DataSources.parse(a.get("data"), model, images, "attribution"),
                             context.progress("attribution of " + target));
-            if (a.has("as")) {
-                context.setVariable(a.get("as"), AttributionResult.class.getName(), r);
+            if (var != null) {
+                context.setVariable(var, AttributionResult.class.getName(), r);
             }
             return r;
-        } catch (ModelException | IllegalArgumentException e) {
-            throw new MagicException("%attribution: " + e.getMessage(), e);
+        } catch (ModelException | IllegalArgumentException | ArithmeticException e) {
+            throw a.wrap(e);
         }
     }
 }

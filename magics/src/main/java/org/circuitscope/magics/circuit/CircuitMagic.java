@@ -41,24 +41,16 @@ public final class CircuitMagic implements Magic {
     @Override
     public Object line(MagicContext context, List<String> args) throws Exception {
         MagicArgs a = MagicArgs.parse("circuit", args, OPTIONS, FLAGS);
-        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(a.positionals(), 1);
-        if (chosen.rest().size() != 1) {
-            throw new MagicException("%circuit needs one unit, e.g. %circuit fire4/concat:12"
-                    + (chosen.rest().isEmpty() ? "" : "; got " + chosen.rest()));
+        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(name(), a.positionals(), 1);
+        if (chosen.rest().isEmpty()) {
+            throw new MagicException("%circuit needs one unit, e.g. %circuit fire4/concat:12");
         }
+        a.noMoreThan(chosen.rest(), 1);
         Model model = chosen.model();
-        int depth = a.getInt("depth", 2);
-        int top = a.getInt("top", 6);
-        int images = a.getInt("images", 16);
-        if (depth < 1 || depth > 6) {
-            throw new MagicException("%circuit: --depth must be between 1 and 6, not " + depth);
-        }
-        if (top < 1 || top > 64) {
-            throw new MagicException("%circuit: --top must be between 1 and 64, not " + top);
-        }
-        if (images < 1) {
-            throw new MagicException("%circuit: --images must be at least 1, not " + images);
-        }
+        int depth = a.getInt("depth", 2, 1, 6);
+        int top = a.getInt("top", 6, 1, 64);
+        int images = a.getInt("images", 16, 1, 10_000);
+        String var = a.variable("as");
         Circuit.Ranking by;
         try {
             by = Circuit.Ranking.parse(a.get("by", "weights"));
@@ -79,12 +71,12 @@ public final class CircuitMagic implements Magic {
                         .toArray(String[]::new));
             }
             CircuitResult r = c.build(context.progress("circuit " + unit));
-            if (a.has("as")) {
-                context.setVariable(a.get("as"), CircuitResult.class.getName(), r);
+            if (var != null) {
+                context.setVariable(var, CircuitResult.class.getName(), r);
             }
             return r;
-        } catch (ModelException | IllegalArgumentException e) {
-            throw new MagicException("%circuit: " + e.getMessage(), e);
+        } catch (ModelException | IllegalArgumentException | ArithmeticException e) {
+            throw a.wrap(e);
         }
     }
 }

@@ -78,7 +78,12 @@ public final class DataSources {
         }
         Path p = Path.of(s);
         if (Files.isDirectory(p)) {
-            return ImageFolder.of(p).limit(count);
+            ImageFolder folder = ImageFolder.of(p);
+            if (folder.files().isEmpty()) {
+                throw new MagicException("%" + magic + ": the folder " + p + " (--data) holds no image files (.jpg, "
+                        + ".jpeg, .png, .bmp, .gif), here or in its sub-folders");
+            }
+            return folder.limit(count);
         }
         throw new MagicException("%" + magic + ": --data '" + s + "' is neither a data source name (world, "
                 + "world:SEED, imagenet, cifar10) nor a folder of images");

@@ -41,30 +41,30 @@ public final class ExamplesMagic implements Magic {
         if (a.flag("crop") && a.flag("full")) {
             throw new MagicException("%examples: give --crop or --full, not both");
         }
-        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(a.positionals(), 2);
-        if (chosen.rest().size() != 2) {
+        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(name(), a.positionals(), 2);
+        if (chosen.rest().size() < 2) {
             throw new MagicException("%examples needs a unit (layer:channel) and an image source, e.g. %examples "
-                    + "fire4/concat:12 path/to/images; got " + chosen.rest());
+                    + "fire4/concat:12 path/to/images" + (chosen.rest().isEmpty() ? "" : "; got " + chosen.rest()));
         }
-        Unit unit;
-        try {
-            unit = Unit.parse(chosen.rest().get(0));
-        } catch (ModelException e) {
-            throw new MagicException(e.getMessage());
-        }
-        ImageSource source = Sources.parse(chosen.rest().get(1), chosen.model(), a.get("label-regex"),
-                a.getInt("resize", 0));
+        a.noMoreThan(chosen.rest(), 2);
+        String var = a.variable("as");
         ExamplesResult result;
         try {
-            result = DatasetExamples.of(chosen.model(), unit).k(a.getInt("k", 9)).negative(a.flag("negative"))
-                    .batchSize(a.getInt("batch", 32)).limit(a.getInt("limit", -1))
-                    .run(source, context.progress("examples of " + unit));
-        } catch (ModelException | IllegalArgumentException e) {
-            throw new MagicException(e.getMessage(), e);
+            Unit unit = Unit.parse(chosen.rest().get(0));
+            int k = a.getInt("k", 9, 1, 1000);
+            int batch = a.getInt("batch", 32, 1, 1024);
+            int limit = a.getInt("limit", -1, 1, Integer.MAX_VALUE);
+            ImageSource source = Sources.parse(name(), chosen.rest().get(1), chosen.model(), a.get("label-regex"),
+                    a.getInt("resize", 0, 1, org.circuitscope.model.Limits.maxInputSide()));
+            result = DatasetExamples.of(chosen.model(), unit).k(k).negative(a.flag("negative")).batchSize(batch)
+                    .limit(limit).run(source, context.progress("examples of " + unit));
+            Sources.requireImages(name(), source, result.imagesSeen(), result.partial());
+        } catch (ModelException | IllegalArgumentException | ArithmeticException e) {
+            throw a.wrap(e);
         }
         result.showFull(a.flag("full"));
-        if (a.has("as")) {
-            context.setVariable(a.get("as"), ExamplesResult.class.getName(), result);
+        if (var != null) {
+            context.setVariable(var, ExamplesResult.class.getName(), result);
         }
         return result;
     }

@@ -32,6 +32,7 @@ public final class FeatureVisMagic implements Magic {
     /** Most channels of a sheet optimised in one batch by default. */
     static final int SHEET_BATCH = 16;
     static final int MAX_SHEET = 1024;
+    static final int MAX_STEPS = 100_000;
 
     @Override
     public String name() {
@@ -48,22 +49,19 @@ public final class FeatureVisMagic implements Magic {
     @Override
     public Object line(MagicContext context, List<String> args) throws Exception {
         MagicArgs a = MagicArgs.parse("featurevis", args, OPTIONS, FLAGS);
-        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(a.positionals(), 1);
-        if (chosen.rest().size() != 1) {
+        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(name(), a.positionals(), 1);
+        if (chosen.rest().isEmpty()) {
             throw new MagicException("%featurevis needs one unit, e.g. %featurevis fire4/concat:12 (or "
-                    + "layer:channel@y,x for a neuron), or a layer with --channels 0-63 for a sheet"
-                    + (chosen.rest().isEmpty() ? "" : "; got " + chosen.rest()));
+                    + "layer:channel@y,x for a neuron), or a layer with --channels 0-63 for a sheet");
         }
+        a.noMoreThan(chosen.rest(), 1);
         Model model = chosen.model();
         String target = chosen.rest().get(0);
-        int steps = a.getInt("steps", 512);
+        int steps = a.getInt("steps", 512, 1, MAX_STEPS);
         int size = a.getInt("size", 128);
         long seed = a.getInt("seed", 0);
         double lr = a.getDouble("lr", 0.05);
         double diversity = a.getDouble("diversity", 0);
-        if (steps < 1) {
-            throw new MagicException("%featurevis: --steps must be at least 1, not " + steps);
-        }
         if (size < FeatureVis.MIN_SIZE) {
             throw new MagicException("%featurevis: --size " + size + " is too small; use at least "
                     + FeatureVis.MIN_SIZE + " (the model was built for " + model.input().height() + ")");
@@ -82,8 +80,8 @@ public final class FeatureVisMagic implements Magic {
                 context.setVariable(a.get("as"), FeatureVisResult.class.getName(), result);
             }
             return result;
-        } catch (ModelException | IllegalArgumentException e) {
-            throw new MagicException("%featurevis: " + e.getMessage(), e);
+        } catch (ModelException | IllegalArgumentException | ArithmeticException e) {
+            throw a.wrap(e);
         }
     }
 
@@ -101,10 +99,7 @@ public final class FeatureVisMagic implements Magic {
         if (a.flag("negative")) {
             objective = objective.negate();
         }
-        int batch = a.getInt("batch", 1);
-        if (batch < 1 || batch > 64) {
-            throw new MagicException("%featurevis: --batch must be between 1 and 64, not " + batch);
-        }
+        int batch = a.getInt("batch", 1, 1, 64);
         if (diversity != 0) {
             if (batch < 2) {
                 throw new MagicException("%featurevis: --diversity needs a batch of 2 or more images (--batch 4)");
@@ -128,10 +123,7 @@ public final class FeatureVisMagic implements Magic {
         }
         Layer layer = model.layers().get(layerName);
         int[] channels = channels(a.get("channels"), (int) layer.channels(), layer.name());
-        int batch = a.getInt("batch", SHEET_BATCH);
-        if (batch < 1) {
-            throw new MagicException("%featurevis: --batch must be at least 1, not " + batch);
-        }
+        int batch = a.getInt("batch", SHEET_BATCH, 1, 64);
         org.circuitscope.progress.Progress outer = context.progress("featurevis sheet " + layer.name());
         List<java.awt.image.BufferedImage> images = new ArrayList<>();
         List<FeatureVisResult> parts = new ArrayList<>();

@@ -31,6 +31,7 @@ public final class ModelMagic implements Magic {
     private static final Set<String> LOAD_OPTIONS = Set.of("as", "input-size", "mean", "std", "range", "crop",
             "labels");
     private static final Set<String> LOAD_FLAGS = Set.of("bgr", "rgb");
+    private static final List<String> SUBCOMMANDS = List.of("load", "layers", "list", "use");
 
     @Override
     public String name() {
@@ -58,7 +59,12 @@ public final class ModelMagic implements Magic {
             case "load" -> load(models, rest, context);
             case "layers" -> {
                 MagicArgs a = MagicArgs.parse("model layers", rest, Set.of(), Set.of());
-                yield models.get(a.positional(0)).layers().table();
+                a.noMoreThan(a.positionals(), 1);
+                try {
+                    yield models.get(a.positional(0)).layers().table();
+                } catch (MagicException e) {
+                    throw a.error(e.getMessage());
+                }
             }
             case "list" -> list(models);
             case "use" -> {
@@ -66,11 +72,20 @@ public final class ModelMagic implements Magic {
                 if (a.positional(0) == null) {
                     throw new MagicException("%model use needs the name of a loaded model");
                 }
-                models.use(a.positional(0));
+                a.noMoreThan(a.positionals(), 1);
+                try {
+                    models.use(a.positional(0));
+                } catch (MagicException e) {
+                    throw a.error(e.getMessage());
+                }
                 yield models.get(null);
             }
-            default -> throw new MagicException("%model " + sub + ": unknown subcommand; use %model, %model load "
-                    + "<name|path>, %model layers, %model list or %model use <name>");
+            default -> {
+                String guess = MagicArgs.didYouMean(sub, SUBCOMMANDS);
+                throw new MagicException("%model: unknown subcommand '" + sub + "'" + (guess == null ? ""
+                        : "; did you mean %model " + guess + "?") + " Use %model, %model load <name|path>, "
+                        + "%model layers, %model list or %model use <name>");
+            }
         };
     }
 
@@ -81,30 +96,43 @@ public final class ModelMagic implements Magic {
             throw new MagicException("%model load needs a model: a file path (.onnx) or a name (" + Models.DEFAULT
                     + ")");
         }
-        ModelZoo zoo = ModelZoo.standard();
+        a.noMoreThan(a.positionals(), 1);
         boolean adjusts = a.has("input-size") || a.has("mean") || a.has("std") || a.has("range") || a.has("crop")
                 || a.flag("bgr") || a.flag("rgb");
         List<String> labels = a.has("labels") ? labels(a.get("labels")) : List.of();
         Model model;
         try {
+            ModelZoo zoo = ModelZoo.standard();
             // a TorchScript module is traced at its input size, so that must be known before it loads
             boolean torchScript = what.endsWith(".pt") || what.endsWith(".pth");
             InputSpec upFront = adjusts && torchScript ? adjust(InputSpec.rgb01(224), a) : null;
             model = Models.load(what, upFront, context.progress("loading " + what), zoo);
             if (adjusts && !torchScript) {
-                Model adjusted = model.withInput(adjust(model.input(), a));
-                model.close();
+                Model adjusted;
+                try {
+                    adjusted = model.withInput(adjust(model.input(), a));
+                } finally {
+                    model.close();
+                }
                 model = adjusted;
             }
             if (!labels.isEmpty()) {
-                Model labelled = model.withLabels(labels);
-                model.close();
+                Model labelled;
+                try {
+                    labelled = model.withLabels(labels);
+                } finally {
+                    model.close();
+                }
                 model = labelled;
             }
-        } catch (ModelException e) {
-            throw new MagicException(e.getMessage(), e);
+        } catch (ModelException | IllegalArgumentException e) {
+            throw a.wrap(e);
         }
-        String name = a.get("as", defaultName(what));
+        String name = a.get("as", defaultName(what)).trim();
+        if (name.isEmpty() || name.contains(" ")) {
+            model.close();
+            throw a.error("--as needs a model name without spaces, not '" + a.get("as") + "'");
+        }
         models.add(name, model, true);
         return model;
     }
@@ -131,7 +159,7 @@ public final class ModelMagic implements Magic {
     private static InputSpec adjust(InputSpec spec, MagicArgs a) throws MagicException {
         InputSpec s = spec;
         if (a.has("input-size")) {
-            int size = a.getInt("input-size", 0);
+            int size = a.getInt("input-size", 0, 1, org.circuitscope.model.Limits.maxInputSide());
             s = s.withSize(size, size);
         }
         float[] mean = a.getFloats("mean");
@@ -143,22 +171,27 @@ public final class ModelMagic implements Magic {
         }
         if (a.has("range")) {
             String[] r = a.get("range").split("\\.\\.");
-            if (r.length != 2) {
-                throw new MagicException("%model load: --range looks like 0..255 or 0..1, not '" + a.get("range")
-                        + "'");
-            }
+            float lo;
+            float hi;
             try {
-                s = s.withRange(Float.parseFloat(r[0].trim()), Float.parseFloat(r[1].trim()));
+                if (r.length != 2) {
+                    throw new NumberFormatException();
+                }
+                lo = Float.parseFloat(r[0].trim());
+                hi = Float.parseFloat(r[1].trim());
             } catch (NumberFormatException e) {
-                throw new MagicException("%model load: --range needs two numbers like 0..255, not '"
-                        + a.get("range") + "'");
+                throw a.error("--range looks like 0..255 or 0..1, not '" + a.get("range") + "'");
             }
+            if (!(lo < hi)) {
+                throw a.error("--range " + a.get("range") + " must go from the value of black up to the value of "
+                        + "white (e.g. 0..255), so its first number must be the smaller");
+            }
+            s = s.withRange(lo, hi);
         }
         if (a.has("crop")) {
             float[] crop = a.getFloats("crop");
             if (crop == null || crop.length != 1) {
-                throw new MagicException("%model load: --crop is one fraction like 0.875, not '" + a.get("crop")
-                        + "'");
+                throw a.error("--crop is one fraction like 0.875, not '" + a.get("crop") + "'");
             }
             s = s.withCrop(crop[0]);
         }

@@ -24,7 +24,28 @@ public final class StimulusSpecs {
             Map.entry("frequency", "frequency"), Map.entry("phase", "phase"), Map.entry("high", "high"),
             Map.entry("low", "low"), Map.entry("color", "color"), Map.entry("background", "background"));
 
+    /** The most values one parameter may take, and the most stimuli one set may draw. */
+    public static final int MAX_VALUES = 10_000;
+    public static final int MAX_STIMULI = 100_000;
+    /** Parameters that are lengths or counts: they must be positive. */
+    private static final java.util.Set<String> POSITIVE = java.util.Set.of("radius", "thickness", "span", "length",
+            "opening", "frequency", "high");
+
     private StimulusSpecs() {
+    }
+
+    /** Refuses a set that would draw more than {@link #MAX_STIMULI} images. */
+    public static void checkCount(StimulusSet set) throws MagicException {
+        long n;
+        try {
+            n = set.count();
+        } catch (ArithmeticException e) {
+            n = Long.MAX_VALUE;
+        }
+        if (n > MAX_STIMULI) {
+            throw new MagicException("these parameters combine to " + (n == Long.MAX_VALUE ? "more than 2^31" : n)
+                    + " stimuli, more than the " + MAX_STIMULI + " one run draws; use fewer values or coarser steps");
+        }
     }
 
     /** Whether {@code spec} starts with a stimulus kind. */
@@ -76,12 +97,34 @@ public final class StimulusSpecs {
                 case "background" -> {
                     List<StimulusSet.Background> b = new ArrayList<>();
                     for (String v : text.split(",")) {
-                        b.add(StimulusSet.Background.valueOf(v.trim().toUpperCase(Locale.ROOT)));
+                        try {
+                            b.add(StimulusSet.Background.valueOf(v.trim().toUpperCase(Locale.ROOT)));
+                        } catch (IllegalArgumentException e) {
+                            throw new MagicException("background '" + v.trim() + "' is not one of plain, noise");
+                        }
                     }
                     set.backgrounds(b.toArray(StimulusSet.Background[]::new));
                 }
-                case "curvature" -> set.curvatures(numbers(text));
-                default -> set.values(p, numbers(text));
+                case "curvature" -> {
+                    double[] v = numbers(text);
+                    for (double x : v) {
+                        if (x == 0) {
+                            throw new MagicException("curvature=" + text + ": a curvature of 0 is a straight line; "
+                                    + "use lines for those");
+                        }
+                    }
+                    set.curvatures(v);
+                }
+                default -> {
+                    double[] v = numbers(text);
+                    for (double x : v) {
+                        if (POSITIVE.contains(p) ? !(x > 0) : p.equals("low") && x < 0) {
+                            throw new MagicException("--" + option + " " + text + ": " + p + " must be "
+                                    + (POSITIVE.contains(p) ? "positive" : "0 or more") + ", not " + fmt(x));
+                        }
+                    }
+                    set.values(p, v);
+                }
             }
         } catch (IllegalArgumentException e) {
             throw new MagicException("stimulus parameter " + option + "=" + text + ": " + e.getMessage());
@@ -96,10 +139,16 @@ public final class StimulusSpecs {
                 double from = Double.parseDouble(r[0]);
                 double to = Double.parseDouble(r[1]);
                 double step = Double.parseDouble(r[2]);
-                if (!(step > 0) || !(to > from)) {
+                if (!(step > 0) || !(to > from) || !Double.isFinite(to - from)) {
                     throw new MagicException("a range from:to:step needs from < to and step > 0, not " + text);
                 }
-                int n = (int) Math.ceil((to - from) / step - 1e-9);
+                double count = Math.ceil((to - from) / step - 1e-9);
+                if (count > MAX_VALUES) {
+                    throw new MagicException("the range " + text + " gives " + (count > 1e12 ? String.format("%.3g",
+                            count) : String.valueOf((long) count)) + " values, more than the " + MAX_VALUES
+                            + " one parameter takes; use a coarser step");
+                }
+                int n = (int) count;
                 double[] v = new double[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = from + i * step;
@@ -107,14 +156,25 @@ public final class StimulusSpecs {
                 return v;
             }
             String[] parts = text.split(",");
+            if (parts.length > MAX_VALUES) {
+                throw new MagicException("'" + text.substring(0, 40) + "...' lists " + parts.length + " values, more "
+                        + "than the " + MAX_VALUES + " one parameter takes");
+            }
             double[] v = new double[parts.length];
             for (int i = 0; i < v.length; i++) {
                 v[i] = Double.parseDouble(parts[i].trim());
+                if (!Double.isFinite(v[i])) {
+                    throw new NumberFormatException();
+                }
             }
             return v;
         } catch (NumberFormatException e) {
             throw new MagicException("'" + text + "' is not a list of numbers (a,b,c) or a range (from:to:step)");
         }
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
     }
 
     private static Color[] colors(String text) throws MagicException {

@@ -45,38 +45,33 @@ public final class TuningMagic implements Magic {
     @Override
     public Object line(MagicContext context, List<String> args) throws Exception {
         MagicArgs a = MagicArgs.parse(name(), args, OPTIONS, Set.of());
-        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(a.positionals(), 2);
-        if (chosen.rest().size() != 2) {
+        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(name(), a.positionals(), 2);
+        if (chosen.rest().size() < 2) {
             throw new MagicException("%tuning needs a unit (layer:channel) and a stimulus kind (curves, lines, "
-                    + "edges, angles, gratings, boundaries), e.g. %tuning conv2:5 curves --orient 0:360:5; got "
-                    + chosen.rest());
+                    + "edges, angles, gratings, boundaries), e.g. %tuning conv2:5 curves --orient 0:360:5"
+                    + (chosen.rest().isEmpty() ? "" : "; got " + chosen.rest()));
         }
-        Unit unit;
-        try {
-            unit = Unit.parse(chosen.rest().get(0));
-        } catch (ModelException e) {
-            throw new MagicException(e.getMessage());
-        }
-        StimulusSet set = StimulusSpecs.parse(chosen.rest().get(1));
-        for (String option : StimulusSpecs.OPTIONS.keySet()) {
-            if (a.has(option)) {
-                StimulusSpecs.apply(set, option, a.get(option));
-            }
-        }
-        Reduce reduce;
-        try {
-            reduce = Reduce.parse(a.get("reduce", "center"));
-        } catch (IllegalArgumentException e) {
-            throw new MagicException("%tuning: " + e.getMessage());
-        }
+        a.noMoreThan(chosen.rest(), 2);
+        String var = a.variable("as");
         TuningCurve result;
         try {
+            Unit unit = Unit.parse(chosen.rest().get(0));
+            StimulusSet set = StimulusSpecs.parse(chosen.rest().get(1));
+            for (String option : StimulusSpecs.OPTIONS.keySet()) {
+                if (a.has(option)) {
+                    StimulusSpecs.apply(set, option, a.get(option));
+                }
+            }
+            StimulusSpecs.checkCount(set);
+            Reduce reduce = Reduce.parse(a.get("reduce", "center"));
             result = TuningCurve.of(chosen.model(), unit, set, reduce, context.progress("tuning of " + unit));
-        } catch (ModelException | IllegalArgumentException e) {
-            throw new MagicException(e.getMessage(), e);
+        } catch (MagicException e) {
+            throw a.error(e.getMessage());
+        } catch (ModelException | IllegalArgumentException | ArithmeticException e) {
+            throw a.wrap(e);
         }
-        if (a.has("as")) {
-            context.setVariable(a.get("as"), TuningCurve.class.getName(), result);
+        if (var != null) {
+            context.setVariable(var, TuningCurve.class.getName(), result);
         }
         return result;
     }

@@ -16,14 +16,11 @@ public final class ThumbnailChoice {
         return switch (t) {
             case "none" -> Thumbnails.none();
             case "fv", "featurevis" -> {
-                int steps = a.getInt("fv-steps", 64);
-                if (steps < 1) {
-                    throw new MagicException("%" + magic + ": --fv-steps must be at least 1, not " + steps);
-                }
+                int steps = a.getInt("fv-steps", 64, 1, 100_000);
                 yield Thumbnails.featureVis(model, steps, 64);
             }
             case "examples" -> Thumbnails.examples(model, DataSources.parse(a.get("data"), model,
-                    a.getInt("images", 64), magic));
+                    a.getInt("images", 64, 1, 10_000), magic));
             default -> throw new MagicException("%" + magic + ": --thumbs must be fv, examples or none, not '" + t
                     + "'");
         };

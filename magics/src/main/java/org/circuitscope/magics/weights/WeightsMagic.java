@@ -37,17 +37,16 @@ public final class WeightsMagic implements Magic {
     @Override
     public Object line(MagicContext context, List<String> args) throws Exception {
         MagicArgs a = MagicArgs.parse("weights", args, OPTIONS, Set.of());
-        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(a.positionals(), 1);
-        if (chosen.rest().size() != 1) {
+        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(name(), a.positionals(), 1);
+        if (chosen.rest().isEmpty()) {
             throw new MagicException("%weights needs one unit, e.g. %weights fire3/concat:70 (or with --from "
-                    + "fire2/concat for expanded weights)" + (chosen.rest().isEmpty() ? "" : "; got " + chosen.rest()));
+                    + "fire2/concat for expanded weights)");
         }
+        a.noMoreThan(chosen.rest(), 1);
         Model model = chosen.model();
         String target = chosen.rest().get(0);
-        int top = a.getInt("top", 12);
-        if (top < 1) {
-            throw new MagicException("%weights: --top must be at least 1, not " + top);
-        }
+        int top = a.getInt("top", 12, 1, 256);
+        String var = a.variable("as");
         try {
             Unit u = Unit.parse(target);
             if (!(u instanceof Unit.Channel unit)) {
@@ -55,22 +54,22 @@ public final class WeightsMagic implements Magic {
             }
             Object result;
             if (a.has("input")) {
-                int i = a.getInt("input", 0);
+                int i = a.getInt("input", 0, 0, Integer.MAX_VALUE);
                 result = a.has("from") ? Weights.expanded(model, Unit.channel(a.get("from"), i), unit)
                         : Weights.kernel(model, unit, i);
-                if (a.has("as")) {
-                    context.setVariable(a.get("as"), KernelView.class.getName(), result);
+                if (var != null) {
+                    context.setVariable(var, KernelView.class.getName(), result);
                 }
                 return result;
             }
             UnitWeights w = Weights.of(model, unit).from(a.get("from")).top(top)
                     .thumbnails(ThumbnailChoice.parse(a, model, "weights")).render(context.progress("weights " + unit));
-            if (a.has("as")) {
-                context.setVariable(a.get("as"), UnitWeights.class.getName(), w);
+            if (var != null) {
+                context.setVariable(var, UnitWeights.class.getName(), w);
             }
             return w;
-        } catch (ModelException | IllegalArgumentException e) {
-            throw new MagicException("%weights: " + e.getMessage(), e);
+        } catch (ModelException | IllegalArgumentException | ArithmeticException e) {
+            throw a.wrap(e);
         }
     }
 }

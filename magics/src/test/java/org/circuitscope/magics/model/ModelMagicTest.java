@@ -70,7 +70,7 @@ class ModelMagicTest {
                 .stringColumn("op").get(0));
         Table list = assertInstanceOf(Table.class, run("list"));
         assertEquals("loaded, current", list.stringColumn("state").get(0));
-        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(List.of("sq", "conv1:3"), 1);
+        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose("test", List.of("sq", "conv1:3"), 1);
         assertSame(model, chosen.model());
         assertEquals(List.of("conv1:3"), chosen.rest());
     }
