@@ -4,21 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBuffer;
-import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
-import java.util.zip.CRC32;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 import org.circuitscope.data.ImageFolder;
 import org.circuitscope.data.Sample;
 import org.circuitscope.organism.World;
@@ -65,60 +55,10 @@ class ImageDecodingTest {
         return Images.toTensor(List.of(samples.get(0).image()), size, size);
     }
 
-    private static ImageWriter jdkJpegWriter() {
-        for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("jpeg"); it.hasNext(); ) {
-            ImageWriter w = it.next();
-            if (w.getClass().getName().startsWith("com.sun.")) {
-                return w;
-            }
-        }
-        throw new AssertionError("no JDK JPEG writer");
-    }
-
-    /**
-     * The image as an Adobe CMYK JPEG, as Photoshop writes them: four channels holding inverted ink (255 = no
-     * ink), and an APP14 "Adobe" marker with transform 0. The JDK's writer stores a 4-band raster's channels
-     * as they are; the marker is put in after SOI.
-     */
-    static byte[] adobeCmykJpeg(BufferedImage rgb) throws IOException {
-        int w = rgb.getWidth();
-        int h = rgb.getHeight();
-        WritableRaster r = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, h, 4, null);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int p = rgb.getRGB(x, y);
-                double red = (p >> 16 & 255) / 255.0;
-                double green = (p >> 8 & 255) / 255.0;
-                double blue = (p & 255) / 255.0;
-                double k = 1 - Math.max(red, Math.max(green, blue));
-                double c = k >= 1 ? 0 : (1 - red - k) / (1 - k);
-                double m = k >= 1 ? 0 : (1 - green - k) / (1 - k);
-                double yel = k >= 1 ? 0 : (1 - blue - k) / (1 - k);
-                r.setPixel(x, y, new int[] {255 - (int) Math.round(c * 255), 255 - (int) Math.round(m * 255),
-                        255 - (int) Math.round(yel * 255), 255 - (int) Math.round(k * 255)});
-            }
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ImageWriter writer = jdkJpegWriter();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            writer.write(null, new IIOImage(r, null, null), null);
-        } finally {
-            writer.dispose();
-        }
-        byte[] jpeg = bytes.toByteArray();
-        byte[] app14 = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
-        byte[] out = new byte[jpeg.length + app14.length];
-        System.arraycopy(jpeg, 0, out, 0, 2);
-        System.arraycopy(app14, 0, out, 2, app14.length);
-        System.arraycopy(jpeg, 2, out, 2 + app14.length, jpeg.length - 2);
-        return out;
-    }
-
     @Test
     void adobeCmykJpegGivesTheColoursOfItsRgbSource(@TempDir Path dir) throws IOException {
         BufferedImage rgb = scene();
-        Files.write(dir.resolve("cmyk.jpg"), adobeCmykJpeg(rgb));
+        Files.write(dir.resolve("cmyk.jpg"), TestImages.adobeCmykJpeg(rgb));
         Tensor want = Images.toTensor(List.of(rgb), 128, 128);
         Tensor got = viaFolder(dir, 128);
         System.out.printf("CMYK JPEG: tensor mean %.3f, its RGB source %.3f, mean |difference| %.3f%n", mean(got),
@@ -182,18 +122,9 @@ class ImageDecodingTest {
 
     @Test
     void imageDeclaringAHugeSizeIsRefusedBeforeDecoding(@TempDir Path dir) throws IOException {
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png", png);
-        byte[] b = png.toByteArray();
-        // IHDR is the first chunk: 8-byte signature, length, "IHDR", width, height, ...; then its CRC
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        buf.putInt(16, 200_000);
-        buf.putInt(20, 200_000);
-        CRC32 crc = new CRC32();
-        crc.update(b, 12, 17);
-        buf.putInt(29, (int) crc.getValue());
+        byte[] b = TestImages.pngDeclaring(200_000, 200_000);
         Files.write(dir.resolve("huge.png"), b);
-        Files.write(dir.resolve("ok.png"), pngOf(4));
+        Files.write(dir.resolve("ok.png"), TestImages.png(4));
         ImageFolder folder = ImageFolder.of(dir);
         long t0 = System.nanoTime();
         List<Sample> read = new java.util.ArrayList<>();
@@ -204,11 +135,5 @@ class ImageDecodingTest {
         String p = folder.problems().get(0);
         assertTrue(p.startsWith("huge.png") && p.contains("200000x200000"), p);
         assertTrue(millis < 2000, "refused in " + millis + " ms");
-    }
-
-    private static byte[] pngOf(int side) throws IOException {
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB), "png", png);
-        return png.toByteArray();
     }
 }

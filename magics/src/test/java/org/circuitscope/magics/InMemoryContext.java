@@ -10,6 +10,10 @@ public final class InMemoryContext implements MagicContext {
     public final Map<String, Object> variables = new LinkedHashMap<>();
     public final List<Object> displayed = new ArrayList<>();
     public volatile boolean interrupt;
+    /** When positive: the interrupt is raised by the first progress report whose {@code done} reaches it. */
+    public volatile long interruptAtDone;
+    /** Progress reports made so far. */
+    public final List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Session session = new Session();
 
     @Override
@@ -31,6 +35,25 @@ public final class InMemoryContext implements MagicContext {
     @Override
     public boolean interrupted() {
         return interrupt;
+    }
+
+    /** A progress that records its reports and raises the interrupt at {@link #interruptAtDone}, as a user would. */
+    @Override
+    public org.circuitscope.progress.Progress progress(String title) {
+        return new org.circuitscope.progress.Progress() {
+            @Override
+            public void update(long done, long total, String status) {
+                reports.add(title + ": " + done + "/" + total + " " + status);
+                if (interruptAtDone > 0 && done >= interruptAtDone) {
+                    interrupt = true;
+                }
+            }
+
+            @Override
+            public boolean cancelled() {
+                return interrupt;
+            }
+        };
     }
 
     @Override

@@ -85,6 +85,9 @@ public final class Sources {
             throw new MagicException(p + " is a file, not a folder of images; for a CIFAR-10 batch write cifar10:"
                     + p);
         }
+        if (spec.contains("/") || spec.contains("\\") || spec.startsWith(".")) {
+            throw new MagicException("no folder at " + p.toAbsolutePath() + " (the image source '" + spec + "')");
+        }
         throw new MagicException("no image source '" + spec + "': give a folder of images, cifar10:<batch file>, "
                 + "a stimulus kind (curves, lines, edges, angles, gratings, boundaries; e.g. curves?orient=0:360:10)"
                 + " or world");

@@ -72,12 +72,13 @@ public final class FeatureVisMagic implements Magic {
         if (!(lr > 0)) {
             throw new MagicException("%featurevis: --lr must be positive, not " + a.get("lr"));
         }
+        String var = a.variable("as");
         try {
             FeatureVisResult result = a.has("channels")
                     ? sheet(context, model, target, a, steps, size, seed, lr, diversity)
                     : single(context, model, target, a, steps, size, seed, lr, diversity);
-            if (a.has("as")) {
-                context.setVariable(a.get("as"), FeatureVisResult.class.getName(), result);
+            if (var != null) {
+                context.setVariable(var, FeatureVisResult.class.getName(), result);
             }
             return result;
         } catch (ModelException | IllegalArgumentException | ArithmeticException e) {
