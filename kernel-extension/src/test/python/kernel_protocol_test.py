@@ -275,6 +275,20 @@ def run_checks(k):
           status == "error" and "unknown subcommand" in tb and "\tat " not in tb, out)
     still_runs(k, "a magic error")
 
+    status, out = k.execute("%featurvis conv4:3")
+    check("a misspelt magic name suggests the right one",
+          status == "error" and "did you mean %featurevis?" in text_of(out), out)
+    for line, want in [("%featurevis nosuchmodel conv4:3", "no loaded model called 'nosuchmodel'"),
+                       ("%tuning conv2:5 curves --orient 0:360:0.0001", "3600000"),
+                       ("%activations /no/such/folder --layers conv1", "/no/such/folder")]:
+        status, out = k.execute(line)
+        evalue = errors(out)[0]["evalue"] if errors(out) else ""
+        prefix = line.split()[0] + ":"
+        check(line + " is refused in one line, prefixed once",
+              status == "error" and want in evalue and evalue.count(prefix) == 1 and "\tat " not in text_of(out),
+              out)
+        still_runs(k, line)
+
     status, out = k.execute("%time 6 * 7")
     check("%time prints the wall time and passes the value on",
           status == "ok" and "Wall time" in text_of(out, ("stream",))
