@@ -6,21 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.circuitscope.fuzz.FuzzFormat.Crafted;
 import org.circuitscope.fuzz.FuzzFormat.Seed;
 import org.circuitscope.model.InputSpec;
@@ -29,6 +24,7 @@ import org.circuitscope.onnx.proto.Onnx.GraphProto;
 import org.circuitscope.onnx.proto.Onnx.ModelProto;
 import org.circuitscope.onnx.proto.Onnx.StringStringEntryProto;
 import org.circuitscope.onnx.proto.Onnx.TensorProto;
+import org.circuitscope.testing.HostileTorchFiles;
 import org.circuitscope.testing.SharedFixtures;
 import org.circuitscope.tf.proto.Tf.AttrValue;
 import org.circuitscope.tf.proto.Tf.DataType;
@@ -297,48 +293,6 @@ class LoaderFuzzTest {
         }
     }
 
-    private static byte[] zip(Map<String, byte[]> entries) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-            }
-        }
-        return out.toByteArray();
-    }
-
-    /** {@code posix.system('touch <canary dir>/ran')}: what a code-running pickle looks like. */
-    private static byte[] systemPickle(Path marker) {
-        ByteArrayOutputStream p = new ByteArrayOutputStream();
-        p.writeBytes(new byte[] {(byte) 0x80, 2});
-        p.writeBytes("cposix\nsystem\n".getBytes(StandardCharsets.US_ASCII));
-        byte[] cmd = ("touch " + marker).getBytes(StandardCharsets.US_ASCII);
-        p.write('X');
-        p.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(cmd.length).array());
-        p.writeBytes(cmd);
-        p.writeBytes(new byte[] {(byte) 0x85, 'R', '.'});
-        return p.toByteArray();
-    }
-
-    private static byte[] withDataPkl(byte[] archive, byte[] pickle) throws IOException {
-        Path tmp = Files.createTempFile("ts", ".pt");
-        try {
-            Files.write(tmp, archive);
-            Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
-            try (ZipFile z = new ZipFile(tmp.toFile())) {
-                for (var en = z.entries(); en.hasMoreElements(); ) {
-                    ZipEntry e = en.nextElement();
-                    entries.put(e.getName(), e.getName().endsWith("/data.pkl") ? pickle
-                            : z.getInputStream(e).readAllBytes());
-                }
-            }
-            return zip(entries);
-        } finally {
-            Files.delete(tmp);
-        }
-    }
-
     private static FuzzFormat torchScript() throws IOException {
         byte[] dict = resource("tiny_dict.pt");
         List<Seed> seeds = List.of(new Seed("tiny_dict.pt", dict), new Seed("tiny_logits.pt",
@@ -346,28 +300,14 @@ class LoaderFuzzTest {
         List<Crafted> c = new ArrayList<>();
         c.add(crafted("pickle with a code-running __reduce__", dir -> {
             Path marker = canaryOf(dir).resolveSibling("ran");
-            Path f = Files.write(dir.resolve("model.pt"), systemPickle(marker));
+            Path f = Files.write(dir.resolve("model.pt"), HostileTorchFiles.codeRunningPickle(marker));
             return f;
         }));
         c.add(crafted("TorchScript archive whose data.pkl runs code", dir -> Files.write(dir.resolve("model.pt"),
-                withDataPkl(dict, systemPickle(canaryOf(dir).resolveSibling("ran"))))));
-        c.add(crafted("torch.save archive", dir -> Files.write(dir.resolve("model.pt"), zip(Map.of(
-                "archive/data.pkl", new byte[] {(byte) 0x80, 2, '}', '.'}, "archive/version", new byte[] {'3'})))));
-        c.add(crafted("zip bomb", dir -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (ZipOutputStream zip = new ZipOutputStream(out)) {
-                zip.putNextEntry(new ZipEntry("m/data.pkl"));
-                zip.write(new byte[] {(byte) 0x80, 2, '}', '.'});
-                zip.putNextEntry(new ZipEntry("m/code/__torch__.py"));
-                zip.write('x');
-                zip.putNextEntry(new ZipEntry("m/data/0"));
-                byte[] zeros = new byte[1 << 20];
-                for (int i = 0; i < 100; i++) {
-                    zip.write(zeros);
-                }
-            }
-            return Files.write(dir.resolve("model.pt"), out.toByteArray());
-        }));
+                HostileTorchFiles.replaceEntry(dict, "/data.pkl", HostileTorchFiles.codeRunningPickle(canaryOf(dir).resolveSibling("ran"))))));
+        c.add(crafted("torch.save archive", dir -> Files.write(dir.resolve("model.pt"),
+                HostileTorchFiles.torchSaveArchive())));
+        c.add(crafted("zip bomb", dir -> Files.write(dir.resolve("model.pt"), HostileTorchFiles.zipBomb(100))));
         return new FuzzFormat("TorchScript", ".pt", InputSpec.rgb01(12), seeds, c);
     }
 }

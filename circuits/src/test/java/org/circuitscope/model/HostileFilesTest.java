@@ -7,22 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.circuitscope.onnx.TestGraphs;
 import org.circuitscope.onnx.proto.Onnx.GraphProto;
 import org.circuitscope.onnx.proto.Onnx.ModelProto;
 import org.circuitscope.onnx.proto.Onnx.OperatorSetIdProto;
 import org.circuitscope.onnx.proto.Onnx.StringStringEntryProto;
 import org.circuitscope.onnx.proto.Onnx.TensorProto;
+import org.circuitscope.testing.HostileTorchFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,48 +112,14 @@ class HostileFilesTest {
 
     // ---- TorchScript
 
-    /** A pickle whose __reduce__ runs {@code touch marker} in Python: posix.system('touch ...'). */
-    private static byte[] codeRunningPickle(Path marker) {
-        String cmd = "touch " + marker;
-        ByteArrayOutputStream p = new ByteArrayOutputStream();
-        p.write(0x80);
-        p.write(2);
-        p.writeBytes("cposix\nsystem\n".getBytes(StandardCharsets.US_ASCII));
-        byte[] arg = cmd.getBytes(StandardCharsets.US_ASCII);
-        p.write('X');
-        p.write(arg.length);
-        p.write(0);
-        p.write(0);
-        p.write(0);
-        p.writeBytes(arg);
-        p.write(0x85); // TUPLE1
-        p.write('R'); // REDUCE: call system(cmd)
-        p.write('.');
-        return p.toByteArray();
-    }
-
     private static Path resource(String name) throws Exception {
         return Path.of(HostileFilesTest.class.getResource("/torchscript/" + name).toURI());
-    }
-
-    /** A copy of a real TorchScript archive with one entry's bytes replaced. */
-    private static byte[] replaceEntry(Path archive, String suffix, byte[] content) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipFile in = new ZipFile(archive.toFile()); ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (var en = in.entries(); en.hasMoreElements(); ) {
-                ZipEntry e = en.nextElement();
-                zip.putNextEntry(new ZipEntry(e.getName()));
-                zip.write(e.getName().endsWith(suffix) ? content : in.getInputStream(e).readAllBytes());
-                zip.closeEntry();
-            }
-        }
-        return out.toByteArray();
     }
 
     @Test
     void picklesThatWouldRunCodeAreRefusedAndNothingRuns(@TempDir Path dir) throws Exception {
         Path marker = dir.resolve("marker");
-        byte[] pickle = codeRunningPickle(marker);
+        byte[] pickle = HostileTorchFiles.codeRunningPickle(marker);
         Path python = Path.of("/usr/bin/python3");
         if (Files.isExecutable(python)) {
             // the payload is real: Python's own unpickler runs it
@@ -177,7 +139,7 @@ class HostileFilesTest {
         assertFalse(Files.exists(marker), "nothing ran");
 
         // the same payload as the data.pkl of a real TorchScript archive
-        Path inArchive = Files.write(dir.resolve("evil.pt"), replaceEntry(resource("tiny_dict.pt"), "/data.pkl",
+        Path inArchive = Files.write(dir.resolve("evil.pt"), HostileTorchFiles.replaceEntry(Files.readAllBytes(resource("tiny_dict.pt")), "/data.pkl",
                 pickle));
         ModelException a = assertThrows(ModelException.class, () -> Models.loadFile(inArchive, InputSpec.rgb01(12)));
         assertTrue(a.getMessage().contains("data.pkl") && a.getMessage().contains("posix.system")
@@ -187,32 +149,13 @@ class HostileFilesTest {
 
     @Test
     void torchSaveArchivesAndZipBombsAreRefusedBeforeLibtorchSeesThem(@TempDir Path dir) throws Exception {
-        ByteArrayOutputStream stateDict = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(stateDict)) {
-            zip.putNextEntry(new ZipEntry("archive/data.pkl"));
-            zip.write(new byte[] {(byte) 0x80, 2, '}', '.'});
-            zip.putNextEntry(new ZipEntry("archive/version"));
-            zip.write('3');
-        }
-        Path sd = Files.write(dir.resolve("weights.pt"), stateDict.toByteArray());
+        Path sd = Files.write(dir.resolve("weights.pt"), HostileTorchFiles.torchSaveArchive());
         ModelException s = assertThrows(ModelException.class, () -> Models.loadFile(sd, InputSpec.rgb01(12)));
         assertTrue(s.getMessage().contains("torch.save archive") && s.getMessage().contains("no code/"),
                 s.getMessage());
 
         // 400 MB of zeros deflate to about 400 KB: a 1000-fold inflation
-        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bomb)) {
-            zip.putNextEntry(new ZipEntry("m/data.pkl"));
-            zip.write(new byte[] {(byte) 0x80, 2, '}', '.'});
-            zip.putNextEntry(new ZipEntry("m/code/__torch__.py"));
-            zip.write("x".getBytes(StandardCharsets.US_ASCII));
-            zip.putNextEntry(new ZipEntry("m/data/0"));
-            byte[] zeros = new byte[1 << 20];
-            for (int i = 0; i < 400; i++) {
-                zip.write(zeros);
-            }
-        }
-        Path b = Files.write(dir.resolve("bomb.pt"), bomb.toByteArray());
+        Path b = Files.write(dir.resolve("bomb.pt"), HostileTorchFiles.zipBomb(400));
         assertTrue(Files.size(b) < 2_000_000, Files.size(b) + " bytes");
         long t0 = System.nanoTime();
         ModelException z = assertThrows(ModelException.class, () -> Models.loadFile(b, InputSpec.rgb01(12)));

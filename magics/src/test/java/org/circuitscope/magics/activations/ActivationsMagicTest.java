@@ -65,7 +65,7 @@ class ActivationsMagicTest {
         MagicException noLayers = assertThrows(MagicException.class, () -> run("world:5"));
         assertTrue(noLayers.getMessage().contains("--layers"));
         MagicException noSource = assertThrows(MagicException.class, () -> run("/no/such/place --layers conv1"));
-        assertTrue(noSource.getMessage().contains("no image source"), noSource.getMessage());
+        assertTrue(noSource.getMessage().contains("no folder at /no/such/place"), noSource.getMessage());
         MagicException badLayer = assertThrows(MagicException.class, () -> run("world:5 --layers conv9"));
         assertTrue(badLayer.getMessage().contains("conv"), badLayer.getMessage());
         MagicException badReduce = assertThrows(MagicException.class,
