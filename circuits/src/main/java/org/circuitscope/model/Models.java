@@ -74,7 +74,7 @@ public final class Models {
         String n = file.getFileName().toString();
         String lower = n.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".onnx")) {
-            return labelsMatchClasses(Model.fromOnnx(file, n.substring(0, n.length() - 5), spec));
+            return Model.fromOnnx(file, n.substring(0, n.length() - 5), spec);
         }
         if (lower.endsWith(".pb")) {
             return Model.fromTensorFlow(file, n.substring(0, n.length() - 3), spec, List.of());
@@ -86,33 +86,13 @@ public final class Models {
                 + "(ONNX), .pb (frozen TensorFlow GraphDef) and .pt (TorchScript) files");
     }
 
-    /**
-     * Refuses (and closes) a model whose file lists class labels in a number other than its class output's classes:
-     * a label would then name the wrong class. (Zoo labels are pinned with their files and checked by the tests.)
-     */
-    private static Model labelsMatchClasses(Model m) {
-        if (m.labels().isEmpty()) {
-            return m;
-        }
-        long[] shape = m.layers().get(m.classOutput()).shape();
-        if (shape.length >= 2 && shape[1] != m.labels().size()) {
-            String name = m.name();
-            String output = m.classOutput();
-            int labels = m.labels().size();
-            m.close();
-            throw new ModelException("model '" + name + "' lists " + labels + " class label" + (labels == 1 ? "" : "s")
-                    + " in its metadata, but its output '" + output + "' has " + shape[1] + " classes");
-        }
-        return m;
-    }
-
     private static Model embedded(String name, InputSpec spec) {
         String resource = "/org/circuitscope/models/organism/" + name + ".onnx";
         try (InputStream in = Models.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new ModelException("the embedded model is missing from this build (" + resource + ")");
             }
-            return labelsMatchClasses(Model.fromOnnx(in.readAllBytes(), name, spec));
+            return Model.fromOnnx(in.readAllBytes(), name, spec);
         } catch (IOException e) {
             throw new ModelException("cannot read the embedded model: " + e.getMessage(), e);
         }

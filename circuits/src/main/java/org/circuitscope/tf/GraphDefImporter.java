@@ -110,7 +110,13 @@ public final class GraphDefImporter {
         for (NodeDef n : topological(g.getNodeList(), constants.keySet(), input.getName())) {
             List<String> inputs = n.getInputList().stream().filter(i -> !i.startsWith("^"))
                     .map(GraphDefImporter::valueName).toList();
-            nodes.addAll(translation.translate(n, inputs));
+            try {
+                nodes.addAll(translation.translate(n, inputs));
+            } catch (IndexOutOfBoundsException e) {
+                // a crafted or damaged graph: an op with fewer inputs than it takes
+                throw new GraphException("node '" + n.getName() + "' (" + n.getOp() + ") has too few inputs: "
+                        + inputs, e);
+            }
         }
         List<String> outputs = outputs(nodes);
         long[] nchw = inputShape.length == 0 ? null : inputShape.length == 4 ? new long[] {inputShape[0], inputShape[3], inputShape[1],
