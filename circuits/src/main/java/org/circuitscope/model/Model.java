@@ -207,6 +207,23 @@ public final class Model implements AutoCloseable, Displayable {
                 imported.parameters()), chosen, labels, manager);
     }
 
+    /**
+     * Loads a TensorFlow Lite file ({@code .tflite}). Its preprocessing comes from the input quantisation (or the
+     * file's metadata) and its class names from the label file packed in it; {@code spec} and a non-empty
+     * {@code labels} replace them.
+     */
+    public static Model fromTfLite(Path file, String name, InputSpec spec, List<String> labels) {
+        NDManager manager = DjlSetup.engine().newBaseManager();
+        Imported imported;
+        try {
+            imported = org.circuitscope.tflite.TfLiteImporter.load(file, manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+        return of(name, file.toString(), imported, spec, labels, manager);
+    }
+
     private static InputSpec defaultSpec(long[] declared) {
         long[] inputShape = declared == null ? new long[0] : declared;
         int h = inputShape.length == 4 && inputShape[2] > 0 ? (int) inputShape[2] : 224;

@@ -11,7 +11,8 @@ import org.circuitscope.zoo.ModelZoo;
 import org.circuitscope.zoo.ZooEntry;
 
 /**
- * Loads models by file path or by name. Files: ONNX ({@code .onnx}) and frozen TensorFlow graphs ({@code .pb}).
+ * Loads models by file path or by name. Files: ONNX ({@code .onnx}), frozen TensorFlow graphs ({@code .pb}),
+ * TensorFlow Lite ({@code .tflite}) and TorchScript ({@code .pt}).
  * Names: {@code organism} (the embedded default model, shipped inside circuitscope), {@code organism-seed8} (a
  * second training of it, for universality) and the {@link ModelZoo}'s
  * entries ({@code inceptionv1}, {@code googlenet}), downloaded once and cached.
@@ -65,7 +66,8 @@ public final class Models {
         if (key.contains("/") || key.contains(".")) {
             throw new ModelException("no model file at " + p.toAbsolutePath());
         }
-        throw new ModelException("unknown model '" + key + "': give a path to an .onnx or .pb file, or one of the "
+        throw new ModelException("unknown model '" + key + "': give a path to an .onnx, .pb, .tflite or .pt file, or one of "
+                + "the "
                 + "names: " + String.join(", ", EMBEDDED) + ", " + String.join(", ", zoo.entries().stream()
                 .map(ZooEntry::name).toList()));
     }
@@ -79,11 +81,14 @@ public final class Models {
         if (lower.endsWith(".pb")) {
             return Model.fromTensorFlow(file, n.substring(0, n.length() - 3), spec, List.of());
         }
+        if (lower.endsWith(".tflite")) {
+            return Model.fromTfLite(file, n.substring(0, n.length() - 7), spec, List.of());
+        }
         if (lower.endsWith(".pt") || lower.endsWith(".pth") || lower.endsWith(".torchscript")) {
             return Model.fromTorchScript(file, n.substring(0, n.lastIndexOf('.')), spec, List.of());
         }
         throw new ModelException("cannot tell the format of " + file + " from its name: circuitscope loads .onnx "
-                + "(ONNX), .pb (frozen TensorFlow GraphDef) and .pt (TorchScript) files");
+                + "(ONNX), .pb (frozen TensorFlow GraphDef), .tflite (TensorFlow Lite) and .pt (TorchScript) files");
     }
 
     private static Model embedded(String name, InputSpec spec) {

@@ -14,6 +14,7 @@ import javax.imageio.ImageIO;
 import org.circuitscope.image.Images;
 import org.circuitscope.tensor.Tensor;
 import org.circuitscope.testing.SharedFixtures;
+import org.circuitscope.testing.TopK;
 import org.junit.jupiter.api.Test;
 
 /** SqueezeNet 1.0 imported into DJL reaches the reference accuracy on the 1000 ImageNet samples. */
@@ -42,7 +43,7 @@ class SqueezeNetAccuracyTest {
                 Tensor logits = model.logits(images);
                 for (int i = 0; i < images.size(); i++) {
                     int label = start + i; // files sorted by wnid: the class index is the rank
-                    int rank = rankOf(logits, i, label);
+                    int rank = TopK.rankOf(logits, i, label);
                     top1 += rank == 0 ? 1 : 0;
                     top5 += rank < 5 ? 1 : 0;
                 }
@@ -54,17 +55,5 @@ class SqueezeNetAccuracyTest {
                 + "(reference 0.863)%n", a1, a5);
         assertEquals(0.660, a1, 0.01);
         assertEquals(0.863, a5, 0.01);
-    }
-
-    private static int rankOf(Tensor logits, int row, int label) {
-        int classes = (int) logits.dim(1);
-        float target = logits.get(row, label);
-        int above = 0;
-        for (int c = 0; c < classes; c++) {
-            if (logits.get(row, c) > target) {
-                above++;
-            }
-        }
-        return above;
     }
 }
