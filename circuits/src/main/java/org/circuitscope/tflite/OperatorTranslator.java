@@ -18,8 +18,8 @@ import org.circuitscope.tflite.BuiltinOptions.Padding;
 /**
  * Translates the operators of a TensorFlow Lite subgraph into circuitscope's canonical nodes (ONNX semantics,
  * NCHW): weights dequantised and laid out O×I×kH×kW, axes renumbered, fused activations as nodes of their own,
- * QUANTIZE and DEQUANTIZE of activations as the identity (a float import computes the real values the quantised
- * ones stand for) and of constants folded. An operator or option outside what is translated is refused naming
+ * QUANTIZE and DEQUANTIZE of activations as Identity nodes (a float import computes the real values the quantised
+ * ones stand for; the node keeps the tensor as a layer) and of constants folded. An operator or option outside what is translated is refused naming
  * the operator's index, op, option and output tensor.
  */
 final class OperatorTranslator {
@@ -28,10 +28,12 @@ final class OperatorTranslator {
     private final NDManager manager;
     private final Map<String, Value> constants = new LinkedHashMap<>();
     private final List<Node> nodes = new ArrayList<>();
-    /** The graph value each tensor index is: its own name, or the value it aliases (QUANTIZE, DEQUANTIZE). */
+    /** The graph value of each tensor index translated so far. */
     private final Map<Integer, String> values = new HashMap<>();
     /** Constants already translated, by tensor index and the layout asked for. */
     private final Map<String, String> converted = new HashMap<>();
+    /** Each softmax output and the class scores it normalises (before any beta scaling). */
+    private final Map<String, String> softmaxLogits = new LinkedHashMap<>();
     private TfLiteOperator op;
 
     OperatorTranslator(TfLiteFile file, TensorNames names, NDManager manager) {
@@ -46,6 +48,11 @@ final class OperatorTranslator {
 
     List<Node> nodes() {
         return nodes;
+    }
+
+    /** Softmax outputs → the scores they normalise, in operator order. */
+    Map<String, String> softmaxLogits() {
+        return softmaxLogits;
     }
 
     /** The graph value of a tensor after translation. */
@@ -309,6 +316,7 @@ final class OperatorTranslator {
             throw refuse("option beta " + beta + " (absent options mean 0) is not a positive scale");
         }
         String v = value(x.index());
+        softmaxLogits.put(outName(), v);
         if (beta != 1f) {
             String betaName = names.fresh(outName() + "/beta");
             constants.put(betaName, new Value.Array(manager.create(new float[] {beta}, new Shape())));
@@ -365,7 +373,7 @@ final class OperatorTranslator {
             constant(x, "", null, names.of(out));
             values.put(out, names.of(out));
         } else {
-            values.put(out, value(x.index()));
+            emitWithActivation("Identity", List.of(value(x.index())), Attributes.NONE, Activation.NONE);
         }
     }
 

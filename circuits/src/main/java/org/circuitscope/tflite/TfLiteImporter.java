@@ -124,15 +124,27 @@ public final class TfLiteImporter {
         for (int o : f.outputs()) {
             outputs.add(t.value(o));
         }
-        // The class scores before the last softmax come first, so they are what the model reads classes from.
-        for (int i = t.nodes().size() - 1; i >= 0; i--) {
-            Node n = t.nodes().get(i);
-            if (n.op().equals("Softmax") && outputs.contains(n.outputs().get(0))) {
-                String logits = n.inputs().get(0);
-                outputs.remove(logits);
-                outputs.add(0, logits);
-                break;
+        // The class scores before the last softmax that is an output (through Identity nodes) come first, so they
+        // are what the model reads classes from.
+        Map<String, String> identities = new LinkedHashMap<>();
+        for (Node n : t.nodes()) {
+            if (n.op().equals("Identity")) {
+                identities.put(n.output(), n.inputs().get(0));
             }
+        }
+        String logits = null;
+        for (String o : outputs) {
+            String v = o;
+            while (identities.containsKey(v)) {
+                v = identities.get(v);
+            }
+            if (t.softmaxLogits().containsKey(v)) {
+                logits = t.softmaxLogits().get(v);
+            }
+        }
+        if (logits != null) {
+            outputs.remove(logits);
+            outputs.add(0, logits);
         }
         return new Graph(t.value(input.index()), t.constants(), t.nodes(), outputs);
     }

@@ -73,10 +73,10 @@ class TfLiteImporterTest {
 
     @Test
     void convolutionWithTfSamePaddingAtStrideTwoAndFusedRelu6() throws IOException {
-        // 5×6 at stride 2 with a 3×3 kernel: rows pad 0 before / 1 after... and columns 0 / 1 (TF puts the odd
-        // padding row and column at the bottom and right).
+        // 6×5 at stride 2 with a 3×3 kernel: rows padded 0 before and 1 after (TF puts the odd padding row at
+        // the bottom), columns 1 and 1.
         TfLiteBuilder b = new TfLiteBuilder();
-        int x = b.activation("input", 1, 5, 6, 2);
+        int x = b.activation("input", 1, 6, 5, 2);
         float[] w = randoms(3 * 3 * 3 * 2, 1f);
         float[] bias = {0.5f, -0.25f, 3f};
         int wt = b.floats("net/conv/weights", new int[] {3, 3, 3, 2}, w);
@@ -87,7 +87,7 @@ class TfLiteImporterTest {
         try (Model m = load(b, "conv")) {
             List<String> names = m.layers().all().stream().map(Layer::name).toList();
             assertTrue(names.contains("net/conv") && names.contains("net/conv/Relu6"), names.toString());
-            Tensor in = batch(2, 2, 5, 6, 1f);
+            Tensor in = batch(2, 2, 6, 5, 1f);
             Image[] pre = run(m, in, "net/conv");
             Image[] post = run(m, in, "net/conv/Relu6");
             for (int n = 0; n < 2; n++) {
@@ -96,11 +96,14 @@ class TfLiteImporterTest {
                 assertClose(ref, pre[n], 1e-4, "pre-activation");
                 assertClose(NhwcReference.clip(ref, 0, 6), post[n], 1e-4, "after RELU6");
             }
-            // A symmetric or top/left padding would change the first output pixel: check that it differs.
-            Image ones = new Image(5, 6, 2, filled(60, 1f));
+            // The reference pads as TF does: summing ones, the first row's windows lie inside the image, the last
+            // row's windows hang over the bottom by one row; the columns pad one on each side.
+            Image ones = new Image(6, 5, 2, filled(60, 1f));
             Image refOnes = NhwcReference.conv(ones, filled(54, 1f), new int[] {3, 3, 3, 2}, null, 2, 1, true,
                     false);
-            assertEquals(18f, refOnes.at(0, 0, 0), "TF SAME: nothing padded above or left of the first window");
+            assertEquals(12f, refOnes.at(0, 0, 0), "no padding row above the first window");
+            assertEquals(18f, refOnes.at(0, 1, 0));
+            assertEquals(8f, refOnes.at(2, 2, 0), "one padding row below, one column right of the last window");
         }
     }
 

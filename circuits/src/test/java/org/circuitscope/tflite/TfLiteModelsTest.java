@@ -56,9 +56,6 @@ class TfLiteModelsTest {
                 TensorNames names = new TensorNames(f.tensors(), f.inputs()[0], f.operators());
                 int layers = 0;
                 for (TfLiteOperator op : f.operators()) {
-                    if (op.code() == BuiltinOperator.QUANTIZE || op.code() == BuiltinOperator.DEQUANTIZE) {
-                        continue;
-                    }
                     TfLiteTensor out = f.tensor(op.outputs()[0]);
                     Layer l = m.layers().get(names.of(out.index()));
                     assertArrayEquals(Nhwc.shape(out.shape()), l.shape(), name + " " + l.name());

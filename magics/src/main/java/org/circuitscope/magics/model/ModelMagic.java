@@ -42,7 +42,7 @@ public final class ModelMagic implements Magic {
     public String help() {
         List<String> names = new ArrayList<>(Models.EMBEDDED);
         ModelZoo.standard().entries().forEach(e -> names.add(e.name()));
-        return "load a model (%model load <" + String.join("|", names) + "|file.onnx|.pb|.pt> "
+        return "load a model (%model load <" + String.join("|", names) + "|file.onnx|.pb|.tflite|.pt> "
                 + "[--as N] [--input-size S] [--mean ..] [--std ..] [--range 0..255] [--bgr] [--crop 0.875] [--labels FILE]), show it (%model), its layers (%model layers), "
                 + "loaded and downloadable ones (%model list)";
     }

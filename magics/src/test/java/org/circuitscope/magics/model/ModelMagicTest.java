@@ -1,5 +1,6 @@
 package org.circuitscope.magics.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -24,8 +25,12 @@ class ModelMagicTest {
     private final InMemoryContext context = new InMemoryContext();
 
     private static Path squeezenet() {
+        return shared("models/squeezenet1.0/squeezenet1.0.onnx");
+    }
+
+    private static Path shared(String relative) {
         String root = System.getProperty("circuitscope.shared", "../shared");
-        Path p = Path.of(root, "models/squeezenet1.0/squeezenet1.0.onnx");
+        Path p = Path.of(root, relative);
         if (!Files.exists(p)) {
             System.err.println("SKIPPED: " + p + " is absent");
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -42,7 +47,7 @@ class ModelMagicTest {
 
     @Test
     void helpNamesEveryModelThatLoadsByName() {
-        assertTrue(magic.help().contains("<organism|organism-seed8|inceptionv1|googlenet|file.onnx|.pb|.pt>"),
+        assertTrue(magic.help().contains("<organism|organism-seed8|inceptionv1|googlenet|file.onnx|.pb|.tflite|.pt>"),
                 magic.help());
     }
 
@@ -82,6 +87,18 @@ class ModelMagicTest {
         assertEquals(128, model.input().height());
         assertEquals(false, model.input().bgr());
         assertEquals(2f, model.input().mean()[1]);
+    }
+
+    @Test
+    void aTfLiteFileLoadsWithItsOwnPreprocessingAndACentralCrop() throws Exception {
+        Path file = shared("models/tflite/mobilenet_v1_0.25_128_quant.tflite");
+        Model model = (Model) run("load " + file + " --crop 0.875");
+        assertEquals(128, model.input().height());
+        assertEquals(0.875f, model.input().crop());
+        assertArrayEquals(new float[] {128, 128, 128}, model.input().mean(), "from the input quantisation");
+        assertEquals(1001, model.labels().size(), "from the label file packed in the model");
+        MagicException bad = assertThrows(MagicException.class, () -> run("load " + file + " --crop 1.5"));
+        assertTrue(bad.getMessage().contains("1.5"), bad.getMessage());
     }
 
     @Test
