@@ -3,6 +3,7 @@ package org.circuitscope.model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -89,6 +90,17 @@ public final class Models {
         }
         throw new ModelException("cannot tell the format of " + file + " from its name: circuitscope loads .onnx "
                 + "(ONNX), .pb (frozen TensorFlow GraphDef), .tflite (TensorFlow Lite) and .pt (TorchScript) files");
+    }
+
+    /** The bytes of a model file; a missing or unreadable file is a ModelException that names it. */
+    public static byte[] readFile(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ModelException("no model file at " + file.toAbsolutePath());
+        } catch (IOException e) {
+            throw new ModelException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static Model embedded(String name, InputSpec spec) {

@@ -439,6 +439,14 @@ final class OperatorTranslator {
         if (rank != 4 || s.length == 0 || (s.length == 1 && s[0] == 1)) {
             return constant(t, "", null, null);
         }
+        if (s.length > 4) {
+            throw refuse("the constant " + t.describe() + " has more dimensions than the 4-D value it meets");
+        }
+        String key = t.index() + "/broadcast";
+        String done = converted.get(key);
+        if (done != null) {
+            return done;
+        }
         int[] padded = new int[4];
         Arrays.fill(padded, 1);
         System.arraycopy(s, 0, padded, 4 - s.length, s.length);
@@ -446,11 +454,6 @@ final class OperatorTranslator {
         long[] nchw = Nhwc.permuteShape(Arrays.stream(padded).asLongStream().toArray(), Nhwc.NHWC_TO_NCHW);
         if (nchw[0] == 1 && nchw[2] == 1 && nchw[3] == 1) {
             nchw = new long[] {nchw[1], 1, 1};
-        }
-        String key = t.index() + "/broadcast";
-        String done = converted.get(key);
-        if (done != null) {
-            return done;
         }
         String name = constantName(t, "nchw");
         constants.put(name, new Value.Array(manager.create(data, new Shape(nchw))));

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +21,7 @@ import org.circuitscope.graph.Node;
 import org.circuitscope.model.InputSpec;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.ModelException;
+import org.circuitscope.model.Models;
 
 /**
  * Reads a TensorFlow Lite file ({@code .tflite}) into a canonical {@link Graph}: the main subgraph's operators
@@ -56,14 +55,7 @@ public final class TfLiteImporter {
      * and the packed labels.
      */
     public static Model.Imported load(Path file, NDManager manager) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ModelException("no model file at " + file.toAbsolutePath());
-        } catch (IOException e) {
-            throw new ModelException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        byte[] bytes = Models.readFile(file);
         String what = file.getFileName().toString();
         TfLiteFile f;
         ModelMetadata meta;

@@ -391,6 +391,29 @@ class TfLiteImporterTest {
         }
     }
 
+    @Test
+    void layerNamesComeFromTheFirstPartOfFusedTensorNamesAndStayUnique() {
+        assertEquals("MobilenetV1/MobilenetV1/Conv2d_0", OperatorTranslator.preActivationName(
+                "MobilenetV1/MobilenetV1/Conv2d_0/Relu6", BuiltinOptions.Activation.RELU6));
+        assertEquals("MobileNetV2/Conv2d_0_0", OperatorTranslator.preActivationName(
+                "MobileNetV2/Conv2d_0_0/relu6/Relu6", BuiltinOptions.Activation.RELU6));
+        assertEquals("model/conv/BiasAdd/pre_activation", OperatorTranslator.preActivationName(
+                "model/conv/BiasAdd", BuiltinOptions.Activation.RELU));
+        assertEquals("Relu/pre_activation", OperatorTranslator.preActivationName("Relu",
+                BuiltinOptions.Activation.RELU), "nothing would be left of a bare activation name");
+        assertEquals("a/b", TensorNames.shortName("a/b;a/c;StatefulPartitionedCall/a/b"));
+        TfLiteBuilder b = new TfLiteBuilder();
+        int x = b.activation("input", 1, 1, 1, 2);
+        int axes = b.int32s("top/Mean;top/Mean/reduction_indices", new int[] {2}, 1, 2);
+        int y = b.activation("top/Mean;top/other", 1, 1, 1, 2);
+        b.op(BuiltinOperator.MEAN, BuiltinOptions.REDUCER, new FlatWriter.Table().set(0, FlatWriter.Scalar.i8(1)),
+                new int[] {x, axes}, new int[] {y}).inputs(x).outputs(y);
+        TfLiteFile f = TfLiteFile.read(java.nio.ByteBuffer.wrap(b.build()));
+        TensorNames names = new TensorNames(f.tensors(), x, f.operators());
+        assertEquals("top/Mean", names.of(y), "operator outputs are named before constants");
+        assertEquals("top/Mean_2", names.of(axes));
+    }
+
     private static float[] filled(int n, float v) {
         float[] a = new float[n];
         Arrays.fill(a, v);

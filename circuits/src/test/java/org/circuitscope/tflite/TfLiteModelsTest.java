@@ -13,6 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.circuitscope.featurevis.FeatureVis;
+import org.circuitscope.featurevis.FeatureVisResult;
+import org.circuitscope.featurevis.objectives.Objectives;
 import org.circuitscope.model.Layer;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.Models;
@@ -144,6 +147,21 @@ class TfLiteModelsTest {
             System.out.printf("MobileNet v2 expanded_conv_3 + residual: max |ours − reference| %.2e (values up to "
                     + "%.1f)%n", diff, Arrays.stream(toDoubles(sum)).map(Math::abs).max().orElse(0));
             assertTrue(diff < 1e-3, "residual block: " + diff);
+        }
+    }
+
+    /** Gradients reach the image through RELU6 (Clip), depthwise and asymmetric padding: a unit's objective rises. */
+    @Test
+    void featureVisualisationRaisesAUnitBehindRelu6() {
+        Path p = SharedFixtures.require("models/tflite/mobilenet_v1_0.25_128_quant.tflite");
+        try (Model m = Models.load(p.toString())) {
+            FeatureVisResult vis = FeatureVis.of(m)
+                    .objective(Objectives.channel("MobilenetV1/MobilenetV1/Conv2d_5_pointwise/Relu6", 3))
+                    .size(96).steps(48).seed(1).render();
+            double[] trace = vis.trace();
+            System.out.printf("TFLite feature visualisation of Conv2d_5_pointwise/Relu6:3: objective %.3f → %.3f%n",
+                    trace[0], trace[trace.length - 1]);
+            assertTrue(trace[trace.length - 1] > trace[0] + 0.5, Arrays.toString(trace));
         }
     }
 
