@@ -38,7 +38,8 @@ import tech.tablesaw.api.Table;
  * {@code %model layers}, {@code %featurevis}, {@code %examples} (on the ImageNet samples), {@code %weights} (direct,
  * and {@code --from} across a block), {@code %circuit --depth 2} and {@code %attribution}, each giving its figure.
  * The families: SqueezeNet (ONNX), GoogLeNet and ResNet-50 as ONNX's conformance data has them (every weight one
- * constant: the instruments must run, the pictures are flat).
+ * constant: the instruments must run, the pictures are flat), and the TF2 MobileNet v2 as TensorFlow Lite (int8
+ * weights per channel, depthwise convolutions, ReLU6, residual sums).
  */
 class ModelFamiliesMagicTest {
 
@@ -54,7 +55,13 @@ class ModelFamiliesMagicTest {
             new Family("light_inception_v1", s -> s.resolve("onnx-tests/light/light_inception_v1.onnx"), "r37:10",
                     "r37:3", "r23:40", "r7", "r37:10", "r37:10", "r23"),
             new Family("light_resnet50", s -> s.resolve("onnx-tests/light/light_resnet50.onnx"), "r25:3",
-                    "r25:7", "r22:5", "r15", "r25:3", "r25:3", "r15"));
+                    "r25:7", "r22:5", "r15", "r25:3", "r25:3", "r15"),
+            new Family("tf2_mobilenet_v2_tflite", s -> s.resolve("models/tflite/tf2_mobilenet_v2_1.0_224_ptq.tflite"),
+                    "MobileNetV2/expanded_conv_6/depthwise/relu6/Relu6:7", "MobileNetV2/expanded_conv_6/add/add:5",
+                    "MobileNetV2/expanded_conv_6/project/batch_norm/FusedBatchNormV3:5",
+                    "MobileNetV2/expanded_conv_5/add/add",
+                    "MobileNetV2/expanded_conv_6/add/add:5", "MobileNetV2/expanded_conv_6/add/add:5",
+                    "MobileNetV2/expanded_conv_3/add/add"));
 
     private static Path shared() {
         String p = System.getProperty("circuitscope.shared", "../shared");
