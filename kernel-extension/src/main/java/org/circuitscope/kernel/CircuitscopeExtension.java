@@ -24,6 +24,9 @@ public final class CircuitscopeExtension implements Extension {
 
     @Override
     public void install(BaseKernel kernel) {
+        if (!(kernel instanceof CircuitscopeKernel)) {
+            LibraryLogging.configureExtension();
+        }
         Renderers.registerAll(kernel.getRenderer());
         MagicsRegistry registry = kernel.getMagicsRegistry();
         MagicCatalog catalog = MagicCatalog.of(kernel);

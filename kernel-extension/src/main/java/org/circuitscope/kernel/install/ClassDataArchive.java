@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,14 +20,9 @@ final class ClassDataArchive {
     }
 
     /** True when the archive was written. */
-    static boolean create(Path java, Path kernelJar, Path archive, PrintStream out) {
-        List<String> command = new ArrayList<>();
-        command.add(java.toString());
-        command.add("-XX:ArchiveClassesAtExit=" + archive);
-        command.addAll(KernelSpec.JVM_OPTIONS);
-        command.add("-jar");
-        command.add(kernelJar.toString());
-        command.add("warmup");
+    static boolean create(Path java, List<Path> classpath, Path archive, PrintStream out) {
+        List<String> command = KernelSpec.command(java, classpath, List.of("-XX:ArchiveClassesAtExit=" + archive),
+                "warmup");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("OPT_OUT_TRACKING", "true");
         try {

@@ -3,8 +3,11 @@ package org.circuitscope.kernel.install;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** The kernel.json Jupyter reads: how to start the kernel, in which language, with which environment. */
 final class KernelSpec {
@@ -17,15 +20,30 @@ final class KernelSpec {
     private KernelSpec() {
     }
 
-    static String json(Path java, Path kernelJar, String displayName, List<String> extraJvmOptions) {
+    /** The main class the kernel starts with. */
+    static final String MAIN_CLASS = "org.circuitscope.kernel.KernelMain";
+
+    /**
+     * The command that runs the kernel (or, with {@code argument} "warmup", its warm-up): an explicit class path, since
+     * the jar's manifest names only what the extension needs, not the kernel-only jars (JJava, the slf4j binding, the
+     * Maven resolver).
+     */
+    static List<String> command(Path java, List<Path> classpath, List<String> extraJvmOptions, String argument) {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(JVM_OPTIONS);
+        command.addAll(extraJvmOptions);
+        command.add("-cp");
+        command.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+        command.add(MAIN_CLASS);
+        command.add(argument);
+        return command;
+    }
+
+    static String json(Path java, List<Path> classpath, String displayName, List<String> extraJvmOptions) {
         JsonObject spec = new JsonObject();
         JsonArray argv = new JsonArray();
-        argv.add(java.toString());
-        JVM_OPTIONS.forEach(argv::add);
-        extraJvmOptions.forEach(argv::add);
-        argv.add("-jar");
-        argv.add(kernelJar.toString());
-        argv.add("{connection_file}");
+        command(java, classpath, extraJvmOptions, "{connection_file}").forEach(argv::add);
         spec.add("argv", argv);
         spec.addProperty("display_name", displayName);
         spec.addProperty("language", "java");
@@ -33,7 +51,6 @@ final class KernelSpec {
         spec.addProperty("interrupt_mode", "message");
         JsonObject env = new JsonObject();
         env.addProperty("OPT_OUT_TRACKING", "true");
-        env.addProperty("JDK_JAVA_OPTIONS", "-Dai.djl.offline=true");
         // libtorch backs its large arrays with transparent huge pages: far fewer page faults on the tens of
         // megabytes a batch's activations take (SqueezeNet's first convolution at batch 16: 116 -> 73-86 ms)
         env.addProperty(LIBTORCH_HUGE_PAGES, "1");

@@ -84,16 +84,19 @@ public final class KernelSpecInstaller {
         Path installedJar = dir.resolve(JAR_NAME);
         Files.deleteIfExists(installedJar);
         Files.copy(kernelJar, installedJar);
+        List<Path> classpath = new ArrayList<>();
+        classpath.add(installedJar);
+        jars.stream().map(j -> lib.resolve(j.getFileName().toString())).sorted().forEach(classpath::add);
 
         List<String> jvmOptions = new ArrayList<>();
         Path archive = dir.resolve(ARCHIVE_NAME);
         Files.deleteIfExists(archive);
         if (options.classDataArchive()) {
-            if (ClassDataArchive.create(java, installedJar, archive, out)) {
+            if (ClassDataArchive.create(java, classpath, archive, out)) {
                 jvmOptions.add("-XX:SharedArchiveFile=" + archive);
             }
         }
-        Files.writeString(dir.resolve("kernel.json"), KernelSpec.json(java, installedJar, options.displayName(),
+        Files.writeString(dir.resolve("kernel.json"), KernelSpec.json(java, classpath, options.displayName(),
                 jvmOptions), StandardCharsets.UTF_8);
         copyLogo(dir);
         out.println("Placed the kernel jar and " + jars.size() + " library jars (" + linked + " hard-linked) in "

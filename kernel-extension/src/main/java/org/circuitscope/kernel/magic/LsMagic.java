@@ -2,6 +2,7 @@ package org.circuitscope.kernel.magic;
 
 import java.util.List;
 import java.util.TreeSet;
+import org.circuitscope.kernel.KernelDisplays;
 import org.circuitscope.kernel.render.Html;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
@@ -33,7 +34,7 @@ public final class LsMagic implements LineMagic<Object, BaseKernel> {
         html.append("</table>");
         DisplayData data = new DisplayData(text.toString());
         data.putHTML(html.toString());
-        return data;
+        return KernelDisplays.magicResult(kernel, data);
     }
 
     private static String row(String magic, String help) {

@@ -1,6 +1,7 @@
 package org.circuitscope.kernel.magic;
 
 import java.util.List;
+import org.circuitscope.kernel.KernelDisplays;
 import org.circuitscope.magics.Magic;
 import org.circuitscope.magics.MagicContext;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -19,12 +20,12 @@ public final class MagicAdapter implements LineMagic<Object, BaseKernel>, CellMa
 
     @Override
     public Object eval(BaseKernel kernel, List<String> args) throws Exception {
-        return magic.line(context, args);
+        return KernelDisplays.magicResult(kernel, magic.line(context, args));
     }
 
     @Override
     public Object eval(BaseKernel kernel, List<String> args, String body) throws Exception {
-        return magic.cell(context, args, body);
+        return KernelDisplays.magicResult(kernel, magic.cell(context, args, body));
     }
 
     public Magic magic() {

@@ -2,6 +2,7 @@ package org.circuitscope.kernel.magic;
 
 import java.util.List;
 import java.util.Locale;
+import org.circuitscope.kernel.KernelDisplays;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.magic.CellMagic;
 import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
@@ -20,12 +21,12 @@ public final class TimeMagic implements LineMagic<Object, BaseKernel>, CellMagic
 
     @Override
     public Object eval(BaseKernel kernel, List<String> args) {
-        return timed(kernel, String.join(" ", args));
+        return KernelDisplays.magicResult(kernel, timed(kernel, String.join(" ", args)));
     }
 
     @Override
     public Object eval(BaseKernel kernel, List<String> args, String body) {
-        return timed(kernel, body);
+        return KernelDisplays.magicResult(kernel, timed(kernel, body));
     }
 
     private static Object timed(BaseKernel kernel, String code) {

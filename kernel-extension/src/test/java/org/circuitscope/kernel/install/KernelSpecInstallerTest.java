@@ -61,14 +61,16 @@ class KernelSpecInstallerTest {
         List<String> argv = spec.getAsJsonArray("argv").asList().stream().map(e -> e.getAsString()).toList();
         assertEquals("/usr/bin/java", argv.get(0));
         assertTrue(argv.contains("-Dai.djl.offline=true"), argv.toString());
-        assertEquals(List.of("-jar", dir.resolve("circuitscope-kernel.jar").toString(), "{connection_file}"),
-                argv.subList(argv.size() - 3, argv.size()));
+        // an explicit class path: the jar's manifest names only what the extension needs, not JJava itself
+        String classpath = String.join(java.io.File.pathSeparator, dir.resolve("circuitscope-kernel.jar").toString(),
+                dir.resolve("lib/a-1.0.jar").toString(), dir.resolve("lib/b-0.1-SNAPSHOT.jar").toString());
+        assertEquals(List.of("-cp", classpath, "org.circuitscope.kernel.KernelMain", "{connection_file}"),
+                argv.subList(argv.size() - 4, argv.size()));
         assertEquals("java", spec.get("language").getAsString());
         assertEquals("message", spec.get("interrupt_mode").getAsString());
         JsonObject env = spec.getAsJsonObject("env");
         assertEquals("true", env.get("OPT_OUT_TRACKING").getAsString());
         assertEquals("1", env.get("THP_MEM_ALLOC_ENABLE").getAsString());
-        assertTrue(env.get("JDK_JAVA_OPTIONS").getAsString().contains("-Dai.djl.offline=true"));
 
         // installing again replaces the library folder: jars gone from the build are gone from the kernel
         Files.delete(lib.resolve("a-1.0.jar"));
