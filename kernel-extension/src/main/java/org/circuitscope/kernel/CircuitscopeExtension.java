@@ -31,7 +31,11 @@ public final class CircuitscopeExtension implements Extension {
         MagicsRegistry registry = kernel.getMagicsRegistry();
         MagicCatalog catalog = MagicCatalog.of(kernel);
 
-        KernelMagicContext context = new KernelMagicContext(kernel, new Session(), binderFor(kernel));
+        Session session = new Session();
+        if (kernel instanceof CircuitscopeKernel ours) {
+            ours.useMagicSession(session);
+        }
+        KernelMagicContext context = new KernelMagicContext(kernel, session, binderFor(kernel));
         for (Magic magic : MagicProvider.all()) {
             MagicAdapter adapter = new MagicAdapter(magic, context);
             registry.registerLineMagic(magic.name(), adapter);

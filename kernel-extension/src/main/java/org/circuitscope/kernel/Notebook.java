@@ -36,6 +36,20 @@ public final class Notebook {
         return new NotebookProgress(title, displays(), CellInterrupts::requested);
     }
 
+    /** Clears the cell's output so far (e.g. to redraw a figure in a loop); works in the circuitscope kernel. */
+    public static void clearOutput() {
+        clearOutput(false);
+    }
+
+    /** With {@code wait}, the output is cleared only when the next output arrives, so redrawing does not flicker. */
+    public static void clearOutput(boolean wait) {
+        if (!(BaseKernel.notebookKernel() instanceof CircuitscopeKernel kernel)) {
+            throw new UnsupportedOperationException("clearOutput() needs the circuitscope kernel; this is "
+                    + BaseKernel.notebookKernel().getBanner());
+        }
+        kernel.clearOutput(wait);
+    }
+
     /** Whether the user interrupted the running cell: long loops in cells can poll it. */
     public static boolean interrupted() {
         return CellInterrupts.requested();

@@ -33,6 +33,8 @@ final class KernelSpec {
         command.add(java.toString());
         command.addAll(JVM_OPTIONS);
         command.addAll(extraJvmOptions);
+        // the kernel jar is also the agent that redefines snippet classes in place (see ClassRedefinition)
+        command.add("-javaagent:" + classpath.get(0));
         command.add("-cp");
         command.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
         command.add(MAIN_CLASS);

@@ -48,6 +48,31 @@ final class CellExecutionControl extends DirectExecutionControl {
         return s;
     }
 
+    /**
+     * Redefines snippet classes in place when the agent is there and the JVM allows it (method bodies changed), so
+     * that variables keep their values; otherwise JShell replaces the classes (and resets those variables).
+     */
+    @Override
+    public void redefine(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException,
+            EngineTerminationException {
+        if (!ClassRedefinition.available()) {
+            throw new NotImplementedException("class redefinition needs the kernel's agent (-javaagent)");
+        }
+        Class<?>[] classes = new Class<?>[cbcs.length];
+        byte[][] bytes = new byte[cbcs.length][];
+        for (int i = 0; i < cbcs.length; i++) {
+            try {
+                classes[i] = findClass(cbcs[i].name());
+            } catch (ClassNotFoundException e) {
+                throw new NotImplementedException("no loaded class " + cbcs[i].name() + " to redefine");
+            }
+            bytes[i] = cbcs[i].bytecodes();
+        }
+        if (!ClassRedefinition.redefine(classes, bytes)) {
+            throw new NotImplementedException("the JVM cannot redefine these classes in place");
+        }
+    }
+
     @Override
     public void stop() {
         runner.interrupt();

@@ -62,6 +62,11 @@ public final class CodeAssistant {
         }
         int start = snippetStart(analysis, code, at);
         List<Documentation> docs = analysis.documentation(code.substring(start), at - start, true);
+        if (docs.isEmpty() && (at == 0 || code.charAt(at - 1) != '(')) {
+            // a bare method name (cursor at its end, no parenthesis yet): ask as if the call were opened
+            String opened = code.substring(start, at) + "(" + code.substring(at);
+            docs = analysis.documentation(opened, at - start + 1, true);
+        }
         StringBuilder text = new StringBuilder();
         for (Documentation d : docs) {
             if (text.length() > 0) {
@@ -92,7 +97,7 @@ public final class CodeAssistant {
             if (c == Completeness.DEFINITELY_INCOMPLETE || c == Completeness.CONSIDERED_INCOMPLETE) {
                 return Status.INCOMPLETE;
             }
-            if (c == Completeness.UNKNOWN) {
+            if (c == Completeness.UNKNOWN || !JavaSyntax.parses(info.source())) {
                 return Status.INVALID;
             }
             remaining = info.remaining();

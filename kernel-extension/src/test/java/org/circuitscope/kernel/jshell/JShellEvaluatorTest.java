@@ -33,6 +33,26 @@ class JShellEvaluatorTest {
     }
 
     @Test
+    void anImportAfterOtherStatementsKeepsEarlierVariables() {
+        evaluator.eval("String kept = \"kept\";\nint[] counts = {1, 2};\njava.util.List<String> names = new java.util.ArrayList<>(java.util.List.of(\"a\"));");
+        assertEquals("kept", evaluator.eval("int k = 1;\nimport java.time.*;\nkept"));
+        assertEquals(2, evaluator.eval("counts[1]"));
+        assertEquals(List.of("a"), evaluator.eval("import java.time.format.*;\nnames"));
+        assertEquals("kept", evaluator.eval("kept"));
+        // the import took effect
+        assertEquals(java.time.Duration.ofSeconds(3), evaluator.eval("Duration.ofSeconds(3)"));
+    }
+
+    @Test
+    void redeclaringAMethodReachesItsCallersWhichAreRedefinedInPlace() {
+        evaluator.eval("int one() { return 1; }\nint twice() { return 2 * one(); }\nint held = 5;");
+        assertEquals(2, evaluator.eval("twice()"));
+        evaluator.eval("int one() { return 10; }");
+        assertEquals(20, evaluator.eval("twice()"), "the caller runs the new method");
+        assertEquals(5, evaluator.eval("held"));
+    }
+
+    @Test
     void lastExpressionIsTheValueAndStateCarriesOver() {
         assertNull(evaluator.eval("int base = 40;\nint plus(int a) { return base + a; }"));
         assertEquals(42, evaluator.eval("plus(2)"));
