@@ -51,8 +51,8 @@ def main():
         code_stderr = 'System.err.println("to stderr");'
 
         completion_samples = [
-            {"text": "Math.ab", "matches": {"abs("}},
-            {"text": "String s = \"x\"; s.toUpperC", "matches": {"toUpperCase("}},
+            {"text": "Math.ab", "matches": {"abs(", "absExact("}},
+            {"text": '"x".toUpperC', "matches": {"toUpperCase("}},
             # magic names, and inside a magic its flags instead of Java
             {"text": "%lsma", "matches": {"lsmagic"}},
             {"text": "%featurevis conv2:3 --st", "matches": {"--steps"}},

@@ -15,6 +15,7 @@ import org.circuitscope.kernel.jshell.JShellEvaluator;
 import org.circuitscope.kernel.magic.ClasspathTarget;
 import org.circuitscope.kernel.magic.RawLineMagic;
 import org.circuitscope.kernel.protocol.CellReplies;
+import org.circuitscope.kernel.protocol.HistoryOkReply;
 import org.circuitscope.kernel.protocol.InspectOkReply;
 import org.circuitscope.kernel.protocol.KernelHistory;
 import org.circuitscope.kernel.protocol.KernelInfoOkReply;
@@ -33,7 +34,9 @@ import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
 import org.dflib.jjava.jupyter.messages.reply.InspectReply;
+import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
+import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import org.dflib.jjava.jupyter.messages.request.InspectRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
 
@@ -171,6 +174,13 @@ public final class CircuitscopeKernel extends BaseKernel implements ClasspathTar
     protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<KernelInfoRequest> message) {
         env.setBusyDeferIdle();
         env.reply(new KernelInfoOkReply(name, version, getLanguageInfo(), getBanner(), getHelpLinks()));
+    }
+
+    @Override
+    protected void handleHistoryRequest(ShellReplyEnvironment env, Message<HistoryRequest> message) {
+        env.setBusyDeferIdle();
+        List<HistoryEntry> entries = ((KernelHistory) getHistoryManager()).answer(message.getContent());
+        env.reply(new HistoryOkReply(entries == null ? List.of() : entries));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
 import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
+import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 
 /**
  * The cells this kernel ran (those sent with {@code store_history}), for history requests: the last n, a range of
@@ -66,6 +67,28 @@ public final class KernelHistory implements HistoryManager {
         }
         int from = length <= 0 ? 0 : Math.max(0, found.size() - length);
         return entries(found.subList(from, found.size()), flags);
+    }
+
+    /** The entries a history request asks for, or null for an access type this history does not know. */
+    public List<HistoryEntry> answer(HistoryRequest request) {
+        Set<ResultFlag> flags = java.util.EnumSet.noneOf(ResultFlag.class);
+        if (request.includeOutput()) {
+            flags.add(ResultFlag.INCLUDE_OUTPUT);
+        }
+        return switch (request.getAccessType()) {
+            case TAIL -> lookupTail(((HistoryRequest.Tail) request).getMaxReturnLength(), flags);
+            case RANGE -> {
+                HistoryRequest.Range range = (HistoryRequest.Range) request;
+                yield lookupRange(range.getSessionIndex(), range.getStart(), range.getStop(), flags);
+            }
+            case SEARCH -> {
+                HistoryRequest.Search search = (HistoryRequest.Search) request;
+                if (search.filterUnique()) {
+                    flags.add(ResultFlag.UNIQUE);
+                }
+                yield search(search.getPattern(), search.getMaxReturnLength(), flags);
+            }
+        };
     }
 
     private static List<HistoryEntry> entries(List<Cell> cells, Set<ResultFlag> flags) {

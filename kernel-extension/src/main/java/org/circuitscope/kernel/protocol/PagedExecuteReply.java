@@ -11,7 +11,8 @@ final class PagedExecuteReply extends ExecuteReply {
     private final List<Map<String, Object>> payload;
 
     PagedExecuteReply(int executionCount, List<Map<String, Object>> payload) {
-        super(executionCount);
+        // jjava's one-argument constructor makes an error reply
+        super(executionCount, Map.of());
         this.payload = payload;
     }
 }
