@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sourced by run.sh and test.sh: makes sure a JDK, Maven and Debian's Jupyter (notebook, nbconvert, nbclient,
-# jupyter_client for /usr/bin/python3) are installed. Installs the missing Debian packages when root or sudo
+# jupyter_client for /usr/bin/python3, jsonschema for the conformance suite) are installed. Installs the missing Debian packages when root or sudo
 # allows, otherwise says exactly what to install and fails.
 
 circuitscope_missing_packages() {
@@ -10,6 +10,8 @@ circuitscope_missing_packages() {
     command -v jupyter >/dev/null 2>&1 && jupyter notebook --version >/dev/null 2>&1 || missing+=(jupyter-notebook)
     command -v jupyter >/dev/null 2>&1 && jupyter nbconvert --version >/dev/null 2>&1 || missing+=(jupyter-nbconvert)
     /usr/bin/python3 -c 'import nbclient' >/dev/null 2>&1 || missing+=(python3-nbclient)
+    # Jupyter's kernel conformance suite (jupyter_kernel_test) validates messages with jsonschema
+    /usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
     { command -v jupyter-kernelspec >/dev/null 2>&1 && /usr/bin/python3 -c 'import jupyter_client' >/dev/null 2>&1; } \
         || missing+=(jupyter-client)
     echo "${missing[@]}"
