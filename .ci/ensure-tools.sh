@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sourced by run.sh and test.sh: makes sure a JDK, Maven and Debian's Jupyter (notebook, nbconvert, nbclient,
-# jupyter_client for /usr/bin/python3, jsonschema for the conformance suite) are installed. Installs the missing Debian packages when root or sudo
-# allows, otherwise says exactly what to install and fails.
+# jupyter_client for /usr/bin/python3, jsonschema for the conformance suite) are installed. Installs the missing
+# Debian packages when root or sudo allows, otherwise says exactly what to install and fails.
 
 circuitscope_missing_packages() {
     local missing=()
