@@ -70,10 +70,11 @@ public final class CircuitscopeKernel extends BaseKernel implements ClasspathTar
                         new HelpLink("JShell", "https://docs.oracle.com/en/java/javase/17/jshell/"),
                         new HelpLink("Circuits (Distill)", "https://distill.pub/2020/circuits/zoom-in/")),
                 new KernelHistory(), io, commManager, renderer, null, magicsRegistry, extensionsEnabled, errorStyler);
-        this.runner = new InterruptibleRunner();
+        this.runner = new InterruptibleRunner(sockets);
         this.evaluator = new JShellEvaluator(runner, KernelClasspath.entries());
         this.assistant = new CodeAssistant(evaluator);
-        this.cells = new CellRunner(evaluator, new KernelMagicInvoker(this, rawLineMagics), runner);
+        this.cells = new CellRunner(evaluator, new KernelMagicInvoker(this, rawLineMagics), runner,
+                value -> new KernelDisplays(this).display(value));
         this.errors = new CellErrorFormatter(errorStyler);
         CellInterrupts.install(runner::interruptRequested);
         // JShell's first evaluation warms up the compiler (seconds): do it while Jupyter connects

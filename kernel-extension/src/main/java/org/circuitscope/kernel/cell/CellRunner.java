@@ -1,6 +1,7 @@
 package org.circuitscope.kernel.cell;
 
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.circuitscope.kernel.jshell.CellException;
 import org.circuitscope.kernel.jshell.CellInterruptedException;
 import org.circuitscope.kernel.jshell.InterruptibleRunner;
@@ -14,11 +15,15 @@ public final class CellRunner {
     private final JShellEvaluator evaluator;
     private final MagicInvoker magics;
     private final InterruptibleRunner runner;
+    private final Consumer<Object> show;
 
-    public CellRunner(JShellEvaluator evaluator, MagicInvoker magics, InterruptibleRunner runner) {
+    /** @param show displays a value now (what an interrupted cell's partial result goes to) */
+    public CellRunner(JShellEvaluator evaluator, MagicInvoker magics, InterruptibleRunner runner,
+                      Consumer<Object> show) {
         this.evaluator = evaluator;
         this.magics = magics;
         this.runner = runner;
+        this.show = show;
     }
 
     public Object run(String cell) {
@@ -33,6 +38,14 @@ public final class CellRunner {
                 value = runMagic("%" + line.name(), () -> magics.line(line.name(), line.args(), line.rawArgs()));
             } else if (part instanceof CellPart.CellMagic c) {
                 value = runMagic("%%" + c.name(), () -> magics.cell(c.name(), c.args(), c.rawArgs(), c.body()));
+            }
+            if (runner.interruptRequested()) {
+                // the part heard the interrupt and returned what it had (an engine result marked partial): show it,
+                // and still end the cell as interrupted, so that the cells queued after it do not run
+                if (value != null) {
+                    show.accept(value);
+                }
+                throw new CellInterruptedException(value != null);
             }
         }
         return value;

@@ -48,6 +48,21 @@ final class CellExecutionControl extends DirectExecutionControl {
         return s;
     }
 
+    /** Loads snippet classes woven with interrupt checkpoints (see {@link CellCheckpoint}). */
+    @Override
+    public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException,
+            EngineTerminationException {
+        super.load(woven(cbcs));
+    }
+
+    private static ClassBytecodes[] woven(ClassBytecodes[] cbcs) {
+        ClassBytecodes[] out = new ClassBytecodes[cbcs.length];
+        for (int i = 0; i < cbcs.length; i++) {
+            out[i] = new ClassBytecodes(cbcs[i].name(), CheckpointWeaver.weave(cbcs[i].bytecodes()));
+        }
+        return out;
+    }
+
     /**
      * Redefines snippet classes in place when the agent is there and the JVM allows it (method bodies changed), so
      * that variables keep their values; otherwise JShell replaces the classes (and resets those variables).
@@ -66,7 +81,7 @@ final class CellExecutionControl extends DirectExecutionControl {
             } catch (ClassNotFoundException e) {
                 throw new NotImplementedException("no loaded class " + cbcs[i].name() + " to redefine");
             }
-            bytes[i] = cbcs[i].bytecodes();
+            bytes[i] = CheckpointWeaver.weave(cbcs[i].bytecodes());
         }
         if (!ClassRedefinition.redefine(classes, bytes)) {
             throw new NotImplementedException("the JVM cannot redefine these classes in place");

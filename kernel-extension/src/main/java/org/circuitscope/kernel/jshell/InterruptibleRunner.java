@@ -1,5 +1,7 @@
 package org.circuitscope.kernel.jshell;
 
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -8,20 +10,28 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.circuitscope.kernel.protocol.SocketGuard;
 
 /**
  * Runs a cell's work (a snippet, a magic) on a thread of its own, so that an interrupt can end it without touching
  * the thread that talks to Jupyter.
  *
  * <p>An interrupt first raises a flag that cooperative code ({@code Progress.cancelled()}, {@code
- * MagicContext.interrupted()}) polls; work still running after a grace period is stopped with {@link Thread#stop()}.
- * {@link Thread#interrupt()} is never used: the worker may be inside a ZeroMQ send (display updates), and an
- * interrupted NIO write closes the channel for good.
+ * MagicContext.interrupted()}) polls; engine loops then return what they have, marked partial. Work still running
+ * after a grace period is stopped by force, on every JDK: the cell's own code throws at its next loop or method entry
+ * ({@link CellCheckpoint}), and the thread is interrupted, which ends sleeps, waits and blocking I/O. Both happen only
+ * between ZeroMQ sends ({@link SocketGuard}): an interrupt inside a send closes the kernel's socket for good. On JDKs
+ * before 20 a thread still running then is stopped with {@link Thread#stop()}; on later ones (where it does nothing)
+ * the user is told that the cell is in library code that ignores interrupts.
  */
 public final class InterruptibleRunner {
     private static final long GRACE_MILLIS = 300;
     private static final long RETRY_MILLIS = 250;
-    private static final int MAX_STOP_ATTEMPTS = 20;
+    private static final int MAX_FORCE_ATTEMPTS = 20;
+    /** After this many forced attempts (about 2 s) a cell still running is reported as unstoppable. */
+    private static final int TELL_AFTER = 8;
+    private static final boolean THREAD_STOP_WORKS = Runtime.version().feature() < 20;
 
     private final Set<Thread> active = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService stopper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -29,9 +39,24 @@ public final class InterruptibleRunner {
         t.setDaemon(true);
         return t;
     });
+    private final SocketGuard sockets;
+    private volatile Consumer<String> notice = System.err::println;
     private volatile boolean interruptRequested;
-    private volatile boolean stopUnsupported;
+    private volatile boolean forced;
     private volatile ClassLoader contextLoader;
+
+    public InterruptibleRunner() {
+        this(new SocketGuard());
+    }
+
+    public InterruptibleRunner(SocketGuard sockets) {
+        this.sockets = sockets;
+    }
+
+    /** Where the runner tells the user that a cell ignores the interrupt (the cell's stderr by default). */
+    public void onNotice(Consumer<String> notice) {
+        this.notice = notice;
+    }
 
     /** The class loader the work threads see as context loader (the one that loads snippet classes). */
     public void setContextClassLoader(ClassLoader loader) {
@@ -72,10 +97,18 @@ public final class InterruptibleRunner {
         throw (Error) f;
     }
 
-    /** A ThreadDeath from our stop(), directly or wrapped by reflection (snippets run through Method.invoke). */
-    private static boolean stoppedBy(Throwable failure) {
+    /**
+     * Whether a failure is our stop: a checkpoint's error or a ThreadDeath (directly or wrapped by reflection, as
+     * snippets run through Method.invoke), or, once the stop turned forceful, what the thread interrupt caused.
+     */
+    @SuppressWarnings("removal")
+    private boolean stoppedBy(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ThreadDeath) {
+            if (t instanceof CellStoppedError || t instanceof ThreadDeath) {
+                return true;
+            }
+            if (forced && (t instanceof InterruptedException || t instanceof ClosedByInterruptException
+                    || t instanceof InterruptedIOException)) {
                 return true;
             }
         }
@@ -85,6 +118,8 @@ public final class InterruptibleRunner {
     /** Forgets an earlier interrupt; called when a new cell starts. */
     public void reset() {
         interruptRequested = false;
+        forced = false;
+        CellCheckpoint.clear();
     }
 
     public boolean interruptRequested() {
@@ -103,31 +138,39 @@ public final class InterruptibleRunner {
         if (targets.isEmpty()) {
             return;
         }
-        stopper.schedule(() -> stopWhileAlive(targets, 0), GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        stopper.schedule(() -> force(targets, 0), GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** True when this JVM refused {@link Thread#stop()} (Java 20 and later): busy loops then can't be ended. */
-    public boolean stopUnsupported() {
-        return stopUnsupported;
-    }
-
-    // Code that catches Throwable can swallow one ThreadDeath, so stopping repeats while the thread lives.
-    @SuppressWarnings({"deprecation", "removal"})
-    private void stopWhileAlive(List<Thread> targets, int attempt) {
-        boolean anyAlive = false;
-        for (Thread t : targets) {
-            if (t.isAlive() && active.contains(t)) {
-                anyAlive = true;
-                try {
-                    t.stop();
-                } catch (UnsupportedOperationException e) {
-                    stopUnsupported = true;
-                    return;
-                }
-            }
+    private void force(List<Thread> targets, int attempt) {
+        List<Thread> alive = targets.stream().filter(t -> t.isAlive() && active.contains(t)).toList();
+        if (alive.isEmpty() || !interruptRequested) {
+            return;
         }
-        if (anyAlive && attempt + 1 < MAX_STOP_ATTEMPTS) {
-            stopper.schedule(() -> stopWhileAlive(targets, attempt + 1), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        if (attempt == 0) {
+            forced = true;
+            CellCheckpoint.stop(Set.copyOf(alive));
+        }
+        // a thread interrupt only between socket sends; repeated, since code may clear the flag and go on
+        sockets.between(() -> alive.forEach(Thread::interrupt));
+        if (attempt > 0 && THREAD_STOP_WORKS) {
+            sockets.between(() -> alive.forEach(InterruptibleRunner::stop));
+        }
+        if (attempt == TELL_AFTER && !THREAD_STOP_WORKS) {
+            notice.accept("The cell is still running: it is inside library code that does not check for interrupts "
+                    + "(Java " + Runtime.version().feature() + " can no longer stop a thread from outside). It will "
+                    + "stop at the next line of the cell's own code it reaches; to end it now, restart the kernel.");
+        }
+        if (attempt + 1 < MAX_FORCE_ATTEMPTS) {
+            stopper.schedule(() -> force(targets, attempt + 1), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @SuppressWarnings({"deprecation", "removal"})
+    private static void stop(Thread t) {
+        try {
+            t.stop();
+        } catch (UnsupportedOperationException e) {
+            // JDK 20+: nothing to do (checked above; kept for JVMs that refuse it anyway)
         }
     }
 }

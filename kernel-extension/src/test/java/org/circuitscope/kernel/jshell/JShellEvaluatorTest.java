@@ -125,6 +125,41 @@ class JShellEvaluatorTest {
     }
 
     @Test
+    void interruptEndsSleepsAndLoopsThatSwallowExceptions() {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            for (String cell : List.of("Thread.sleep(60_000);",
+                    "while (true) { try { Thread.sleep(5); } catch (Exception e) { } }")) {
+                runner.reset();
+                long start = System.nanoTime();
+                timer.schedule(runner::interrupt, 300, TimeUnit.MILLISECONDS);
+                assertThrows(CellInterruptedException.class, () -> evaluator.eval(cell), cell);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                assertTrue(seconds < 2.5, cell + " stopped after " + seconds + " s");
+            }
+            runner.reset();
+            assertEquals(3, evaluator.eval("1 + 2"));
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void snippetClassesAreWovenWithCheckpoints() {
+        byte[] plain = evaluatorClassBytes();
+        byte[] woven = CheckpointWeaver.weave(plain);
+        assertTrue(new String(woven, java.nio.charset.StandardCharsets.ISO_8859_1).contains("CellCheckpoint"));
+    }
+
+    private static byte[] evaluatorClassBytes() {
+        try (var in = JShellEvaluatorTest.class.getResourceAsStream("JShellEvaluatorTest.class")) {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void cooperativeCodeSeesTheFlagFirst() {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
