@@ -115,11 +115,10 @@ class CircuitscopeKernelTest {
             }
             return "noticed";
         });
-        kernel.getMagicsRegistry().registerLineMagic("rudeSpin", (k, args) -> {
-            long n = 0;
-            while (true) {
-                n++;
-            }
+        // a magic that ignores the flag is interrupted after its grace period (never Thread.stop-ped)
+        kernel.getMagicsRegistry().registerLineMagic("rudeSleep", (k, args) -> {
+            Thread.sleep(60_000);
+            return "slept";
         });
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
@@ -129,7 +128,7 @@ class CircuitscopeKernelTest {
                     () -> kernel.evalRaw("%politeSpin"));
             assertTrue(polite.getMessage().contains("above is what it computed"), polite.getMessage());
             timer.schedule(kernel::interrupt, 300, TimeUnit.MILLISECONDS);
-            assertThrows(CellInterruptedException.class, () -> kernel.evalRaw("%rudeSpin"));
+            assertThrows(CellInterruptedException.class, () -> kernel.evalRaw("%rudeSleep"));
             assertEquals(7, kernel.evalRaw("3 + 4"), "the next cell runs");
         } finally {
             timer.shutdownNow();

@@ -53,7 +53,7 @@ public final class CellRunner {
 
     private Object runMagic(String invocation, Callable<Object> call) {
         try {
-            return runner.run("circuitscope-magic", call);
+            return runner.run("circuitscope-magic", InterruptibleRunner.MAGIC, call);
         } catch (CellException e) {
             // already explained: interrupts, unknown magics, errors of the Java that %time or %load ran
             throw e;

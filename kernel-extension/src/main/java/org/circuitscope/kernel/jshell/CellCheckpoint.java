@@ -23,11 +23,17 @@ public final class CellCheckpoint {
         }
     }
 
-    static void stop(Set<Thread> threads) {
-        stopping = Set.copyOf(threads);
+    /** Adds threads to stop (a cell's snippet and magic threads may be forced at different times). */
+    static synchronized void stop(java.util.Collection<Thread> threads) {
+        Set<Thread> all = new java.util.HashSet<>(threads);
+        Set<Thread> s = stopping;
+        if (s != null) {
+            all.addAll(s);
+        }
+        stopping = Set.copyOf(all);
     }
 
-    static void clear() {
+    static synchronized void clear() {
         stopping = null;
     }
 }

@@ -3,7 +3,7 @@ package org.circuitscope.kernel.jshell;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.circuitscope.kernel.protocol.SocketGuard;
 
 /**
@@ -26,14 +27,28 @@ import org.circuitscope.kernel.protocol.SocketGuard;
  * the user is told that the cell is in library code that ignores interrupts.
  */
 public final class InterruptibleRunner {
-    private static final long GRACE_MILLIS = 300;
+    /**
+     * How work is stopped: after how long, and whether {@link Thread#stop()} may end it (only the cell's own code:
+     * stopping engine code inside DJL could leave native memory or locks behind).
+     */
+    public record Stopping(long graceMillis, boolean threadStop) {
+    }
+
+    /** The cell's own code: 0.3 s to notice the flag, then stopped at its next checkpoint. */
+    public static final Stopping SNIPPET = new Stopping(300, true);
+    /**
+     * A magic: engine loops check for an interrupt at least once a second and return what they have, marked partial;
+     * after 2.5 s the thread is interrupted too (sleeps, downloads), never stopped.
+     */
+    public static final Stopping MAGIC = new Stopping(2500, false);
     private static final long RETRY_MILLIS = 250;
     private static final int MAX_FORCE_ATTEMPTS = 20;
     /** After this many forced attempts (about 2 s) a cell still running is reported as unstoppable. */
     private static final int TELL_AFTER = 8;
     private static final boolean THREAD_STOP_WORKS = Runtime.version().feature() < 20;
 
-    private final Set<Thread> active = ConcurrentHashMap.newKeySet();
+    /** The running work threads, each with how it may be stopped. */
+    private final Map<Thread, Stopping> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService stopper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "circuitscope-interrupt");
         t.setDaemon(true);
@@ -65,6 +80,11 @@ public final class InterruptibleRunner {
 
     /** Runs {@code work} on a new thread and waits for it; its exception is rethrown as is. */
     public <T> T run(String name, Callable<T> work) throws Exception {
+        return run(name, SNIPPET, work);
+    }
+
+    /** As {@link #run(String, Callable)}, stopped on interrupt as {@code stopping} says. */
+    public <T> T run(String name, Stopping stopping, Callable<T> work) throws Exception {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread worker = new Thread(() -> {
@@ -77,9 +97,14 @@ public final class InterruptibleRunner {
         worker.setDaemon(true);
         ClassLoader loader = contextLoader;
         worker.setContextClassLoader(loader != null ? loader : Thread.currentThread().getContextClassLoader());
-        active.add(worker);
+        active.put(worker, stopping);
         try {
             worker.start();
+            if (interruptRequested) {
+                // the interrupt came while the work was prepared (JShell compiling the snippet): same grace, then force
+                stopper.schedule(() -> force(List.of(worker), stopping, 0), stopping.graceMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
             worker.join();
         } finally {
             active.remove(worker);
@@ -134,34 +159,35 @@ public final class InterruptibleRunner {
     /** Asks the running work to stop: first politely, then by force after a short grace period. */
     public void interrupt() {
         interruptRequested = true;
-        List<Thread> targets = List.copyOf(active);
-        if (targets.isEmpty()) {
-            return;
-        }
-        stopper.schedule(() -> force(targets, 0), GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        Map<Stopping, List<Thread>> byPolicy = active.entrySet().stream().collect(Collectors.groupingBy(
+                Map.Entry::getValue, Collectors.mapping(Map.Entry::getKey, Collectors.toList())));
+        byPolicy.forEach((policy, targets) -> stopper.schedule(() -> force(targets, policy, 0),
+                policy.graceMillis(), TimeUnit.MILLISECONDS));
     }
 
-    private void force(List<Thread> targets, int attempt) {
-        List<Thread> alive = targets.stream().filter(t -> t.isAlive() && active.contains(t)).toList();
+    private void force(List<Thread> targets, Stopping policy, int attempt) {
+        List<Thread> alive = targets.stream().filter(t -> t.isAlive() && active.containsKey(t)).toList();
         if (alive.isEmpty() || !interruptRequested) {
             return;
         }
         if (attempt == 0) {
             forced = true;
-            CellCheckpoint.stop(Set.copyOf(alive));
+            CellCheckpoint.stop(alive);
         }
         // a thread interrupt only between socket sends; repeated, since code may clear the flag and go on
         sockets.between(() -> alive.forEach(Thread::interrupt));
-        if (attempt > 0 && THREAD_STOP_WORKS) {
+        boolean threadStop = policy.threadStop() && THREAD_STOP_WORKS;
+        if (attempt > 0 && threadStop) {
             sockets.between(() -> alive.forEach(InterruptibleRunner::stop));
         }
-        if (attempt == TELL_AFTER && !THREAD_STOP_WORKS) {
-            notice.accept("The cell is still running: it is inside library code that does not check for interrupts "
-                    + "(Java " + Runtime.version().feature() + " can no longer stop a thread from outside). It will "
-                    + "stop at the next line of the cell's own code it reaches; to end it now, restart the kernel.");
+        if (attempt == TELL_AFTER && !threadStop) {
+            notice.accept("Still running after the interrupt: the code inside does not check for it"
+                    + (policy.threadStop() ? " (library code; Java " + Runtime.version().feature()
+                    + " can no longer stop a thread from outside)" : "") + ". It stops when it next checks, or "
+                    + "at the next line of the cell's own code; to end it now, restart the kernel.");
         }
         if (attempt + 1 < MAX_FORCE_ATTEMPTS) {
-            stopper.schedule(() -> force(targets, attempt + 1), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            stopper.schedule(() -> force(targets, policy, attempt + 1), RETRY_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 

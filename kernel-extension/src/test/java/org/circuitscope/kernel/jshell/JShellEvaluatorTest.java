@@ -166,8 +166,11 @@ class JShellEvaluatorTest {
             runner.reset();
             evaluator.declareVariable("flag", "java.util.function.BooleanSupplier",
                     (java.util.function.BooleanSupplier) runner::interruptRequested);
+            evaluator.eval("String politely() { while (!flag.getAsBoolean()) { } return \"ended politely\"; }");
             timer.schedule(runner::interrupt, 300, TimeUnit.MILLISECONDS);
-            assertEquals("ended politely", evaluator.eval("while (!flag.getAsBoolean()) { } \"ended politely\""));
+            assertEquals("ended politely", evaluator.eval("politely()"));
+            // the interrupt ends the cell: a snippet after the one that noticed it does not start
+            assertThrows(CellInterruptedException.class, () -> evaluator.eval("politely();\n\"not run\""));
         } finally {
             runner.reset();
             timer.shutdownNow();
