@@ -158,4 +158,64 @@ class CircuitscopeKernelTest {
         assertTrue(((String) kernel.inspect("Math.max(1, 2)", 6, false).getData(MIMEType.TEXT_PLAIN))
                 .contains("max("));
     }
+
+    private static String inspected(String code, int at) {
+        DisplayData d = kernel.inspect(code, at, false);
+        return d == null ? "" : (String) d.getData(MIMEType.TEXT_PLAIN);
+    }
+
+    @Test
+    void shiftTabShowsOurJavadocForMethodsClassesVariablesAndMagics() {
+        // a bare method name (static import), cursor at its end
+        assertTrue(inspected("display", 7).contains("Shows a value now"), inspected("display", 7));
+        // a class, and a method of it
+        assertTrue(inspected("org.circuitscope.model.Models", 29).contains("Loads models by file path"));
+        assertTrue(inspected("org.circuitscope.model.Models.load", 34).contains("by zoo name or file path"));
+        // a variable, declared with var and without
+        kernel.evalRaw("var shared = new org.circuitscope.magics.Session();\n"
+                + "org.circuitscope.magics.Session typed = shared;");
+        assertTrue(inspected("shared", 6).contains("State that lives as long as a notebook kernel"),
+                inspected("shared", 6));
+        assertTrue(inspected("typed", 5).contains("State that lives as long as a notebook kernel"),
+                inspected("typed", 5));
+        // a magic name: its help, not Java
+        assertTrue(inspected("%featurevis conv2:3", 5).contains("feature visualisation"),
+                inspected("%featurevis conv2:3", 5));
+        // JDK methods keep JShell's signatures
+        assertTrue(inspected("Math.abs", 8).contains("abs(int a)"), inspected("Math.abs", 8));
+    }
+
+    @Test
+    void tabInsideAMagicCompletesItsOptionsLayersAndUnits() {
+        var options = kernel.complete("%featurevis conv2:3 --st", 24);
+        assertEquals(List.of("--steps"), options.getReplacements());
+        assertEquals(20, options.getSourceStart());
+        var layers = kernel.complete("%featurevis con", 15).getReplacements();
+        assertTrue(layers.contains("conv2") && layers.stream().allMatch(l -> l.startsWith("con")), layers.toString());
+        var units = kernel.complete("%featurevis conv2:1", 19).getReplacements();
+        assertTrue(units.contains("conv2:1") && units.contains("conv2:10"), units.toString());
+        assertFalse(units.stream().anyMatch(u -> u.contains("String")), "no Java class names: " + units);
+        var neuron = kernel.complete("%featurevis conv2:3@", 20).getReplacements();
+        assertEquals(1, neuron.size(), neuron.toString());
+        assertTrue(neuron.get(0).matches("conv2:3@\\d+,\\d+"), neuron.toString());
+    }
+
+    @Test
+    void isCompleteRejectsWhatIsNotJava() {
+        assertEquals("invalid", kernel.isComplete("int = 7q;"));
+        assertEquals("invalid", kernel.isComplete("1 +* 2;"));
+        assertEquals("complete", kernel.isComplete("int seven = 7;"));
+        assertEquals("complete", kernel.isComplete("1 + 2"));
+        assertEquals("complete", kernel.isComplete("var list = new ArrayList<String>();\nlist.add(\"x\");"));
+        assertEquals("complete", kernel.isComplete("record P(int x) {}"));
+    }
+
+    @Test
+    void errorsAreNamedByTheClassTheCellThrew() {
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> kernel.evalRaw("throw new IllegalArgumentException(\"bad\");"));
+        assertEquals("java.lang.IllegalArgumentException", org.circuitscope.kernel.protocol.ErrorNames.of(e));
+        RuntimeException compile = assertThrows(RuntimeException.class, () -> kernel.evalRaw("int z = \"no\";"));
+        assertEquals("CompilationException", org.circuitscope.kernel.protocol.ErrorNames.of(compile));
+    }
 }

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The doc comments of circuitscope's public API (engine, magics, notebook helpers), shipped in the kernel jar as
@@ -82,6 +84,41 @@ public final class DocIndex {
         return candidates.size() == 1 ? candidates.get(0) : null;
     }
 
+    private static final Pattern METHOD = Pattern.compile("([\\w.$]+)\\.([\\w$]+)\\(([^()]*)\\)$");
+    private static final Pattern VARIABLE = Pattern.compile("^([\\w$]+):(.+)$");
+
+    /**
+     * Our documentation for what JShell describes by {@code signature} ("org.circuitscope.model.Models",
+     * "Model Models.load(String nameOrPath)", "model:org.circuitscope.model.Model"), or null when it is not ours.
+     */
+    public String describe(String signature) {
+        String sig = signature.strip();
+        Matcher method = METHOD.matcher(sig);
+        if (method.find()) {
+            String type = resolveType(method.group(1));
+            if (type == null) {
+                return null;
+            }
+            List<Entry> overloads = member(type, method.group(2));
+            int params = method.group(3).isBlank() ? 0 : method.group(3).split(",").length;
+            for (Entry e : overloads) {
+                String own = e.signature().substring(e.signature().indexOf('(') + 1, e.signature().length() - 1);
+                if ((own.isBlank() ? 0 : own.split(",").length) == params) {
+                    return e.text();
+                }
+            }
+            return overloads.isEmpty() ? null : overloads.get(0).text();
+        }
+        Matcher variable = VARIABLE.matcher(sig);
+        String typeName = variable.matches() ? variable.group(2) : sig;
+        String type = resolveType(typeName);
+        if (type == null) {
+            return null;
+        }
+        List<Entry> doc = type(type);
+        return doc.isEmpty() ? null : doc.get(0).signature() + ": " + doc.get(0).text();
+    }
+
     private static String key(String type, String member) {
         return type + "#" + member;
     }
@@ -92,13 +129,23 @@ public final class DocIndex {
 
     /** A doc comment as plain text: inline tags reduced to their text, HTML tags dropped, paragraphs kept. */
     static String plain(String comment) {
-        String text = comment.replaceAll("\\{@(?:code|literal)\\s+([^{}]*(?:\\{[^{}]*\\}[^{}]*)*)\\}", "$1")
-                .replaceAll("\\{@(?:link|linkplain)\\s+([^}\\s]+)(?:\\s+([^}]*))?\\}", "$1")
+        // code may hold angle brackets (List<String>, models/<name>): keep them from the HTML tag removal below
+        Matcher code = Pattern.compile("\\{@(?:code|literal)\\s+([^{}]*(?:\\{[^{}]*\\}[^{}]*)*)\\}")
+                .matcher(comment);
+        StringBuilder kept = new StringBuilder();
+        while (code.find()) {
+            code.appendReplacement(kept, Matcher.quoteReplacement(
+                    code.group(1).replace("<", "\u0001").replace(">", "\u0002")));
+        }
+        code.appendTail(kept);
+        String text = kept.toString()
+                .replaceAll("\\{@(?:link|linkplain)\\s+([^}]*)\\}", "$1")
                 .replaceAll("\\{@value\\s+([^}]*)\\}", "$1")
                 .replaceAll("(?i)<p>|<br\\s*/?>", "\n\n")
                 .replaceAll("(?i)<li>", "\n- ")
                 .replaceAll("<[^>]+>", "")
-                .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+                .replace('\u0001', '<').replace('\u0002', '>');
         StringBuilder out = new StringBuilder();
         for (String paragraph : text.split("\\n\\s*\\n")) {
             String p = paragraph.strip().replaceAll("[ \\t]*\\n[ \\t]*(?!- |@)", " ").replaceAll("[ \\t]+", " ");

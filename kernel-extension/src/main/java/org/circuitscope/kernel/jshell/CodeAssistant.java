@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import jdk.jshell.SourceCodeAnalysis;
+import org.circuitscope.kernel.docs.DocIndex;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
 import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
 import jdk.jshell.SourceCodeAnalysis.Documentation;
@@ -73,11 +74,33 @@ public final class CodeAssistant {
                 text.append("\n\n");
             }
             text.append(d.signature());
-            if (d.javadoc() != null && !d.javadoc().isBlank()) {
-                text.append('\n').append(d.javadoc().strip());
+            String javadoc = d.javadoc() != null && !d.javadoc().isBlank() ? d.javadoc().strip()
+                    : DocIndex.shipped().describe(d.signature());
+            if (javadoc != null) {
+                text.append('\n').append(javadoc);
+            }
+        }
+        if (docs.isEmpty()) {
+            // JShell describes no variable declared with var and a generic type; the shell knows its type
+            String name = identifierBefore(code, at);
+            String type = name == null ? null : evaluator.variables().get(name);
+            if (type != null) {
+                text.append(name).append(':').append(type);
+                String typeDoc = DocIndex.shipped().describe(type);
+                if (typeDoc != null) {
+                    text.append('\n').append(typeDoc);
+                }
             }
         }
         return text.toString();
+    }
+
+    private static String identifierBefore(String code, int at) {
+        int start = at;
+        while (start > 0 && Character.isJavaIdentifierPart(code.charAt(start - 1))) {
+            start--;
+        }
+        return start < at && (start == 0 || code.charAt(start - 1) != '.') ? code.substring(start, at) : null;
     }
 
     public enum Status { COMPLETE, INCOMPLETE, INVALID }
