@@ -31,6 +31,7 @@ if [ ${#failed[@]} -eq 0 ]; then
     stage "kernel protocol test" /usr/bin/python3 kernel-extension/src/test/python/kernel_protocol_test.py circuitscope
     stage "kernel conformance (jupyter_kernel_test)" /usr/bin/python3 kernel-extension/src/test/python/conformance_test.py circuitscope
     stage "stock JJava kernels (extension)" /usr/bin/python3 kernel-extension/src/test/python/stock_jjava_test.py
+    stage "kernel interrupts on each JDK" /usr/bin/python3 kernel-extension/src/test/python/interrupt_test.py --prefix "$scratch_jupyter"
     stage "notebooks" /usr/bin/python3 .ci/execute_notebooks.py --html-dir target/notebooks notebooks/*.ipynb
     stage "binder postBuild" bash .ci/binder_test.sh
 else

@@ -22,7 +22,7 @@ final class ClassDataArchive {
     /** True when the archive was written. */
     static boolean create(Path java, List<Path> classpath, Path archive, PrintStream out) {
         List<String> command = KernelSpec.command(java, classpath, List.of("-XX:ArchiveClassesAtExit=" + archive),
-                "warmup");
+                "warmup", false);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("OPT_OUT_TRACKING", "true");
         try {

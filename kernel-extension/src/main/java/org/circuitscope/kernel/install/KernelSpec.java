@@ -29,12 +29,23 @@ final class KernelSpec {
      * Maven resolver).
      */
     static List<String> command(Path java, List<Path> classpath, List<String> extraJvmOptions, String argument) {
+        return command(java, classpath, extraJvmOptions, argument, true);
+    }
+
+    /**
+     * @param agent whether to run with the kernel jar as agent; the class-data archive is recorded without it (the
+     *              JVM refuses to dump one with an agent), and the kernel then runs from it with the agent
+     */
+    static List<String> command(Path java, List<Path> classpath, List<String> extraJvmOptions, String argument,
+                                boolean agent) {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(JVM_OPTIONS);
         command.addAll(extraJvmOptions);
-        // the kernel jar is also the agent that redefines snippet classes in place (see ClassRedefinition)
-        command.add("-javaagent:" + classpath.get(0));
+        if (agent) {
+            // the kernel jar is also the agent that redefines snippet classes in place (see ClassRedefinition)
+            command.add("-javaagent:" + classpath.get(0));
+        }
         command.add("-cp");
         command.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
         command.add(MAIN_CLASS);
