@@ -21,6 +21,8 @@ import time
 
 from jupyter_client.manager import KernelManager
 
+from kernel_protocol_test import text_of
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 JAR = os.path.join(REPO, "kernel-extension", "target", "circuitscope-kernel.jar")
 WANTED = (17, 21, 25)
@@ -101,18 +103,6 @@ class Kernel:
         self.km.shutdown_kernel(now=True)
 
 
-def shown_text(outputs):
-    parts = []
-    for t, c in outputs:
-        if t == "stream":
-            parts.append(c["text"])
-        elif t == "error":
-            parts.append(c["ename"] + ": " + c["evalue"] + "\n" + "\n".join(c["traceback"]))
-        else:
-            parts.append(str(c.get("data", {}).get("text/plain", "")))
-    return "\n".join(parts)
-
-
 def check_kernel(name):
     results = []
     kernel = Kernel(name)
@@ -122,7 +112,7 @@ def check_kernel(name):
             problems = []
             try:
                 reply, outputs, took = kernel.run(code, interrupt_after=wait)
-                text = shown_text(outputs)
+                text = text_of(outputs)
                 if reply.get("status") != "error" or reply.get("ename") != "CellInterruptedException":
                     problems.append("reply %s %s: %s" % (reply.get("status"), reply.get("ename"),
                                                          reply.get("evalue")))
@@ -133,8 +123,8 @@ def check_kernel(name):
                 if partial and partial not in text:
                     problems.append("the partial result (%r) was not shown; shown: %s" % (partial, text[:300]))
                 after, after_outputs, _ = kernel.run("20 + 22")
-                if after.get("status") != "ok" or "42" not in shown_text(after_outputs):
-                    problems.append("the next cell failed: %s" % shown_text(after_outputs)[:300])
+                if after.get("status") != "ok" or "42" not in text_of(after_outputs):
+                    problems.append("the next cell failed: %s" % text_of(after_outputs)[:300])
                 detail = "stopped %.1f s after the interrupt" % took
             except Exception as e:
                 problems.append("failed: %r" % e)
