@@ -64,13 +64,7 @@ public final class JShellEvaluator implements AutoCloseable {
         SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
         String remaining = code;
         Object value = null;
-        boolean first = true;
         while (!remaining.isBlank()) {
-            if (!first && runner.interruptRequested()) {
-                // an earlier snippet of the cell noticed the interrupt and ended: the rest of the cell does not run
-                throw new CellInterruptedException();
-            }
-            first = false;
             CompletionInfo info = analysis.analyzeCompletion(remaining);
             Completeness completeness = info.completeness();
             String source;
