@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -44,8 +45,9 @@ import org.circuitscope.weights.Weights;
  * inputs are the channels of its convolution's input layer, or of the layers given with {@link #layers} (one per
  * level, read through expanded weights, e.g. from {@code fire3/concat} over the squeeze 1×1). A convolution that
  * reads a pool takes its inputs from the layer before the pool, through expanded weights ({@link #throughPools}).
- * <p>With a data source the result also carries the {@link PruningCheck}: how much of the unit's activation the
- * circuit alone keeps.
+ * <p>With a data source the result also carries the {@link PruningCheck}: how much of the unit's activation above
+ * its baseline the circuit alone explains; {@link #explain} grows the circuit until that reaches a given fraction.
+ * Units show feature visualisations by default ({@link #thumbnails}).
  */
 public final class Circuit {
 
@@ -72,8 +74,10 @@ public final class Circuit {
     private int images = 32;
     private int batchSize = 16;
     private List<String> layers = List.of();
-    private Thumbnails thumbnails = Thumbnails.none();
+    /** Null: feature visualisations of every unit (64 steps at 64×64), as in the paper's diagrams. */
+    private Thumbnails thumbnails;
     private boolean prune = true;
+    private double explain;
     private boolean skipPools = true;
 
     private Circuit(Model model, Unit.Channel target) {
@@ -136,8 +140,26 @@ public final class Circuit {
         return this;
     }
 
+    /**
+     * The pictures on the units; by default feature visualisations (64 steps at 64×64), {@link Thumbnails#none()}
+     * for numbered discs.
+     */
     public Circuit thumbnails(Thumbnails t) {
-        this.thumbnails = t == null ? Thumbnails.none() : t;
+        this.thumbnails = t;
+        return this;
+    }
+
+    /**
+     * Grow the circuit until it explains at least {@code fraction} of the unit's activation above its baseline (see
+     * {@link PruningCheck#explained()}): the inputs kept per unit (the same number for every unit, starting at
+     * {@link #top}) are doubled until the pruning check reaches the fraction, then bisected back to the smallest
+     * number that does. Needs a data source. 0 (the default) keeps {@link #top} as given.
+     */
+    public Circuit explain(double fraction) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("explain takes a fraction between 0 and 1, not " + fraction);
+        }
+        this.explain = fraction;
         return this;
     }
 
@@ -176,57 +198,89 @@ public final class Circuit {
             throw new ModelException("ranking by attribution needs a data source: give one with data(...) "
                     + "(%circuit … --data SOURCE)");
         }
+        if (explain > 0 && (data == null || !prune)) {
+            throw new ModelException("growing a circuit to explain " + explain + " of its unit needs the pruning "
+                    + "check: give a data source with data(...) (%circuit … --data SOURCE) and leave pruning on");
+        }
         List<Tensor> batches = data == null ? List.of() : loadBatches();
         int imageCount = batches.stream().mapToInt(t -> (int) t.dim(0)).sum();
+        RankedInputs ranked = new RankedInputs(batches, imageCount, progress);
+        int k = top;
+        Selection sel = select(root, k, ranked, progress);
+        PruningCheck pruning = null;
+        List<PruningCheck.Step> growth = new ArrayList<>();
+        if (prune && !batches.isEmpty() && !progress.cancelled()) {
+            pruning = pruningCheck(root, sel, batches, imageCount, k, progress);
+            growth.add(pruning.step());
+            if (explain > 0) {
+                // double the inputs kept per unit until the circuit explains enough (or keeps every input), then
+                // bisect back to the smallest count that still does
+                int failing = k;
+                while (pruning.explained() < explain && k < sel.widest() && !progress.cancelled()) {
+                    failing = k;
+                    k = Math.min(2 * k, sel.widest());
+                    sel = select(root, k, ranked, progress);
+                    pruning = pruningCheck(root, sel, batches, imageCount, k, progress);
+                    growth.add(pruning.step());
+                }
+                int passing = k;
+                Selection best = sel;
+                PruningCheck bestCheck = pruning;
+                while (pruning.explained() >= explain && passing - failing > 1 && !progress.cancelled()) {
+                    int mid = (failing + passing) / 2;
+                    Selection s = select(root, mid, ranked, progress);
+                    PruningCheck c = pruningCheck(root, s, batches, imageCount, mid, progress);
+                    growth.add(c.step());
+                    if (c.explained() >= explain) {
+                        passing = mid;
+                        best = s;
+                        bestCheck = c;
+                    } else {
+                        failing = mid;
+                    }
+                }
+                k = passing;
+                sel = best;
+                pruning = bestCheck;
+            }
+        }
+        progress.update(4, 5, "thumbnails");
+        Thumbnails thumbs = thumbnails != null ? thumbnails : Thumbnails.featureVis(model, 64, 64);
+        Map<Unit, BufferedImage> images = thumbs.all(sel.nodes.keySet(), progress);
+        progress.finish("circuit of " + root + ": " + sel.nodes.size() + " units, " + sel.edges.size() + " edges"
+                + (pruning == null ? "" : String.format(Locale.ROOT, ", explains %.2f", pruning.explained())));
+        List<String> order = model.layers().names();
+        List<String> rows = sel.nodes.keySet().stream().map(Unit.Channel::layer).distinct()
+                .sorted(Comparator.comparingInt((String l) -> order.indexOf(l)).reversed()).toList();
+        return new CircuitResult(model.name(), root, depth, k, ranking, List.copyOf(sel.nodes.values()),
+                List.copyOf(sel.edges), images, thumbs.description(), pruning, explain, List.copyOf(growth),
+                data == null ? null : data.name(), rows);
+    }
 
+    /** The units and edges of the circuit that keeps {@code k} inputs per unit, and where each unit's inputs are. */
+    private record Selection(Map<Unit.Channel, CircuitNode> nodes, List<CircuitEdge> edges,
+                             Map<Unit.Channel, String> inputLayerOf, int widest) {
+    }
+
+    private Selection select(Unit.Channel root, int k, RankedInputs ranked, Progress progress) {
         Map<Unit.Channel, CircuitNode> nodes = new LinkedHashMap<>();
         Map<Unit.Channel, String> inputLayerOf = new LinkedHashMap<>();
         List<CircuitEdge> edges = new ArrayList<>();
-        Map<String, ExpandedWeights> cache = new HashMap<>();
+        int widest = 0;
         nodes.put(root, new CircuitNode(root, 0));
         List<Unit.Channel> frontier = List.of(root);
-        for (int level = 1; level <= depth && !frontier.isEmpty(); level++) {
-            if (progress.cancelled()) {
-                break;
-            }
-            progress.update(level - 1, depth + 1, "level " + level + ": inputs of " + frontier.size() + " units");
-            String given = layers.size() >= level ? layers.get(level - 1) : null;
-            Map<Unit.Channel, UnitInputs> inputs = new LinkedHashMap<>();
-            for (Unit.Channel u : frontier) {
-                try {
-                    String from = given != null ? given : defaultInputLayer(u);
-                    inputs.put(u, Weights.into(model, u, from, cache));
-                } catch (ModelException e) {
-                    if (level == 1) {
-                        throw e;
-                    }
-                    // a unit with no weights of its own (the image input, a pool with no layer given) stays a leaf
-                }
-            }
-            Map<Unit.Channel, double[]> attr = batches.isEmpty() ? Map.of() : attributions(inputs, batches,
-                    imageCount, progress);
+        for (int level = 1; level <= depth && !frontier.isEmpty() && !progress.cancelled(); level++) {
+            progress.update(Math.min(level, 3), 5, "level " + level + ": inputs of " + frontier.size() + " units");
             List<Unit.Channel> next = new ArrayList<>();
-            for (Map.Entry<Unit.Channel, UnitInputs> e : inputs.entrySet()) {
+            for (Map.Entry<Unit.Channel, Ranked> e : ranked.of(frontier, level).entrySet()) {
                 Unit.Channel u = e.getKey();
-                UnitInputs in = e.getValue();
-                inputLayerOf.put(u, in.from());
-                double[] a = attr.get(u);
-                List<Integer> order = new ArrayList<>();
-                for (int i = 0; i < in.inputChannels(); i++) {
-                    order.add(i);
-                }
-                if (ranking == Ranking.ATTRIBUTION) {
-                    order.sort(Comparator.comparingDouble((Integer i) -> -Math.abs(a[i])).thenComparing(i -> i));
-                } else {
-                    List<UnitInputs.InputWeight> ranked = in.ranked();
-                    order.clear();
-                    ranked.forEach(w -> order.add(w.input().channel()));
-                }
-                for (int k = 0; k < Math.min(top, order.size()); k++) {
-                    int i = order.get(k);
-                    UnitInputs.InputWeight w = in.input(i);
+                Ranked r = e.getValue();
+                inputLayerOf.put(u, r.inputs().from());
+                widest = Math.max(widest, r.order().size());
+                for (int i : r.order().subList(0, Math.min(k, r.order().size()))) {
+                    UnitInputs.InputWeight w = r.inputs().input(i);
                     edges.add(new CircuitEdge(w.input(), u, w.kernel(), w.kh(), w.kw(), w.norm(), w.sum(),
-                            a == null ? Double.NaN : a[i], in.expanded()));
+                            r.attribution() == null ? Double.NaN : r.attribution()[i], r.inputs().expanded()));
                     if (!nodes.containsKey(w.input())) {
                         nodes.put(w.input(), new CircuitNode(w.input(), level));
                         next.add(w.input());
@@ -235,20 +289,74 @@ public final class Circuit {
             }
             frontier = next;
         }
-        progress.update(depth, depth + 1, "thumbnails");
-        Map<Unit, BufferedImage> thumbs = thumbnails.all(nodes.keySet(), progress);
-        PruningCheck pruning = null;
-        if (prune && !batches.isEmpty() && !progress.cancelled()) {
-            progress.update(depth, depth + 1, "pruning check");
-            pruning = pruningCheck(root, edges, inputLayerOf, batches, imageCount);
+        return new Selection(nodes, edges, inputLayerOf, widest);
+    }
+
+    /** A unit's inputs in ranking order, with their attributions when there is data. */
+    private record Ranked(UnitInputs inputs, double[] attribution, List<Integer> order) {
+    }
+
+    /**
+     * Every unit's inputs, read and ranked once however often the circuit is rebuilt while it grows; attributions are
+     * computed for all the new units of a level together (one pass over the data).
+     */
+    private final class RankedInputs {
+        private final Map<Unit.Channel, Ranked> done = new HashMap<>();
+        private final Set<Unit.Channel> leaves = new HashSet<>();
+        private final Map<String, ExpandedWeights> cache = new HashMap<>();
+        private final List<Tensor> batches;
+        private final int imageCount;
+        private final Progress progress;
+
+        RankedInputs(List<Tensor> batches, int imageCount, Progress progress) {
+            this.batches = batches;
+            this.imageCount = imageCount;
+            this.progress = progress;
         }
-        progress.finish("circuit of " + root + ": " + nodes.size() + " units, " + edges.size() + " edges");
-        List<String> order = model.layers().names();
-        List<String> rows = nodes.keySet().stream().map(Unit.Channel::layer).distinct()
-                .sorted(Comparator.comparingInt((String l) -> order.indexOf(l)).reversed()).toList();
-        return new CircuitResult(model.name(), root, depth, top, ranking, List.copyOf(nodes.values()),
-                List.copyOf(edges), thumbs, thumbnails.description(), pruning,
-                data == null ? null : data.name(), rows);
+
+        /** The ranked inputs of the units that have inputs of their own, in frontier order. */
+        Map<Unit.Channel, Ranked> of(List<Unit.Channel> frontier, int level) {
+            String given = layers.size() >= level ? layers.get(level - 1) : null;
+            Map<Unit.Channel, UnitInputs> fresh = new LinkedHashMap<>();
+            for (Unit.Channel u : frontier) {
+                if (done.containsKey(u) || leaves.contains(u)) {
+                    continue;
+                }
+                try {
+                    String from = given != null ? given : defaultInputLayer(u);
+                    fresh.put(u, Weights.into(model, u, from, cache));
+                } catch (ModelException e) {
+                    if (level == 1) {
+                        throw e;
+                    }
+                    // a unit with no weights of its own (the image input, a pool with no layer given) stays a leaf
+                    leaves.add(u);
+                }
+            }
+            Map<Unit.Channel, double[]> attr = batches.isEmpty() || fresh.isEmpty() ? Map.of()
+                    : attributions(fresh, batches, imageCount, progress);
+            for (Map.Entry<Unit.Channel, UnitInputs> e : fresh.entrySet()) {
+                UnitInputs in = e.getValue();
+                double[] a = attr.get(e.getKey());
+                List<Integer> order = new ArrayList<>();
+                if (ranking == Ranking.ATTRIBUTION) {
+                    for (int i = 0; i < in.inputChannels(); i++) {
+                        order.add(i);
+                    }
+                    order.sort(Comparator.comparingDouble((Integer i) -> -Math.abs(a[i])).thenComparing(i -> i));
+                } else {
+                    in.ranked().forEach(w -> order.add(w.input().channel()));
+                }
+                done.put(e.getKey(), new Ranked(in, a, List.copyOf(order)));
+            }
+            Map<Unit.Channel, Ranked> out = new LinkedHashMap<>();
+            for (Unit.Channel u : frontier) {
+                if (done.containsKey(u)) {
+                    out.put(u, done.get(u));
+                }
+            }
+            return out;
+        }
     }
 
     /**
@@ -373,49 +481,41 @@ public final class Circuit {
         return m.create(t.data(), new Shape(t.shape()));
     }
 
-    /** Runs the network with every edge outside the circuit zeroed and compares the unit with the intact one. */
-    private PruningCheck pruningCheck(Unit.Channel root, List<CircuitEdge> edges,
-                                      Map<Unit.Channel, String> inputLayerOf, List<Tensor> batches, int imageCount) {
+    /**
+     * Runs the network with every edge outside the circuit zeroed, and again with every input of the unit zeroed
+     * (its baseline), and compares both with the intact unit, map by map.
+     */
+    private PruningCheck pruningCheck(Unit.Channel root, Selection sel, List<Tensor> batches, int imageCount, int k,
+                                      Progress progress) {
+        progress.update(3, 5, "pruning check, top " + k);
         Map<Unit.Channel, List<CircuitEdge>> into = new LinkedHashMap<>();
-        for (CircuitEdge e : edges) {
-            into.computeIfAbsent(e.to(), k -> new ArrayList<>()).add(e);
+        for (CircuitEdge e : sel.edges()) {
+            into.computeIfAbsent(e.to(), x -> new ArrayList<>()).add(e);
         }
         Map<Unit.Channel, SubNetwork> nets = new LinkedHashMap<>();
         Set<String> needed = new LinkedHashSet<>();
         needed.add(root.layer());
-        for (Unit.Channel u : into.keySet()) {
-            SubNetwork net = SubNetwork.between(model, inputLayerOf.get(u), u.layer());
+        for (Unit.Channel u : sel.inputLayerOf().keySet()) {
+            SubNetwork net = SubNetwork.between(model, sel.inputLayerOf().get(u), u.layer());
             nets.put(u, net);
             needed.add(net.from().name());
             needed.addAll(net.sideInputs());
-            for (CircuitEdge e : into.get(u)) {
+            for (CircuitEdge e : into.getOrDefault(u, List.of())) {
                 needed.add(e.from().layer());
             }
         }
-        double errSq = 0;
-        double actSq = 0;
-        double actSum = 0;
-        double prunedSum = 0;
-        long count = 0;
+        PruningCheck.Sums sums = new PruningCheck.Sums();
         for (Tensor batch : batches) {
             Map<String, Tensor> acts = model.run(batch, needed.toArray(String[]::new));
             try (NDManager m = model.newManager()) {
                 Map<Unit.Channel, NDArray> memo = new HashMap<>();
                 NDArray pruned = pruned(root, into, nets, acts, memo, m);
+                NDArray baseline = fromKept(root, Map.of(), nets, acts, m);
                 NDArray actual = channel(array(m, acts.get(root.layer())), root.channel());
-                float[] p = pruned.toFloatArray();
-                float[] a = actual.toFloatArray();
-                for (int i = 0; i < a.length; i++) {
-                    double d = p[i] - a[i];
-                    errSq += d * d;
-                    actSq += (double) a[i] * a[i];
-                    actSum += a[i];
-                    prunedSum += p[i];
-                }
-                count += a.length;
+                sums.add(actual.toFloatArray(), pruned.toFloatArray(), baseline.toFloatArray());
             }
         }
-        return PruningCheck.of(errSq, actSq, actSum, prunedSum, count, imageCount, data.name());
+        return sums.check(k, sel.edges().size(), imageCount, data.name());
     }
 
     private NDArray pruned(Unit.Channel u, Map<Unit.Channel, List<CircuitEdge>> into,
@@ -430,29 +530,35 @@ public final class Circuit {
         if (in == null || in.isEmpty()) {
             result = channel(array(m, acts.get(u.layer())), u.channel());
         } else {
-            SubNetwork net = nets.get(u);
-            Tensor full = acts.get(net.from().name());
-            long[] s = full.shape();
             Map<Integer, NDArray> kept = new HashMap<>();
             for (CircuitEdge e : in) {
                 kept.put(e.from().channel(), pruned(e.from(), into, nets, acts, memo, m));
             }
-            NDList parts = new NDList();
-            long[] one = s.clone();
-            one[1] = 1;
-            NDArray zero = m.zeros(new Shape(one));
-            for (int c = 0; c < s[1]; c++) {
-                parts.add(kept.getOrDefault(c, zero));
-            }
-            NDArray input = NDArrays.concat(parts, 1);
-            Map<String, NDArray> side = new HashMap<>();
-            for (String sname : net.sideInputs()) {
-                side.put(sname, array(m, acts.get(sname)));
-            }
-            result = channel(net.run(input, SubNetwork.Mode.ACTUAL, side, m), u.channel());
+            result = fromKept(u, kept, nets, acts, m);
         }
         memo.put(u, result);
         return result;
+    }
+
+    /** Unit {@code u} computed from its input layer with only the {@code kept} channels, every other one zero. */
+    private NDArray fromKept(Unit.Channel u, Map<Integer, NDArray> kept, Map<Unit.Channel, SubNetwork> nets,
+                             Map<String, Tensor> acts, NDManager m) {
+        SubNetwork net = nets.get(u);
+        Tensor full = acts.get(net.from().name());
+        long[] s = full.shape();
+        NDList parts = new NDList();
+        long[] one = s.clone();
+        one[1] = 1;
+        NDArray zero = m.zeros(new Shape(one));
+        for (int c = 0; c < s[1]; c++) {
+            parts.add(kept.getOrDefault(c, zero));
+        }
+        NDArray input = NDArrays.concat(parts, 1);
+        Map<String, NDArray> side = new HashMap<>();
+        for (String sname : net.sideInputs()) {
+            side.put(sname, array(m, acts.get(sname)));
+        }
+        return channel(net.run(input, SubNetwork.Mode.ACTUAL, side, m), u.channel());
     }
 
     /** Channel {@code c} of an N×C×… array, keeping the channel axis (N×1×…). */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.circuitscope.display.Displayable;
+import org.circuitscope.display.Figure;
 import org.circuitscope.model.Unit;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
@@ -16,9 +17,10 @@ import tech.tablesaw.api.Table;
 
 /**
  * A circuit: its units ({@link #nodes()}, depth 0 the unit it explains), its edges with their weights and
- * attributions ({@link #edges()}, {@link #table()}), the pruning check when a data source was given, and a diagram
- * like the paper's: layers as rows, units as thumbnails, edges coloured by sign (red excitatory, blue inhibitory) and
- * thickened by strength, each edge's weight heatmap shown on hover in SVG and beside the edges into the unit.
+ * attributions ({@link #edges()}, {@link #table()}), the pruning check when a data source was given (how much of the
+ * unit it explains, {@link #explained()}), and a diagram like the paper's: layers as rows, units as thumbnails,
+ * edges coloured by sign (red excitatory, blue inhibitory, grey balanced) and thickened by strength, each edge
+ * passing through its weight heatmap.
  */
 public final class CircuitResult implements Displayable {
     private final String modelName;
@@ -31,12 +33,15 @@ public final class CircuitResult implements Displayable {
     private final Map<Unit, BufferedImage> thumbnails;
     private final String thumbnailsDescription;
     private final PruningCheck pruning;
+    private final double explainTarget;
+    private final List<PruningCheck.Step> growth;
     private final String dataName;
     private final List<String> rows;
 
     CircuitResult(String modelName, Unit.Channel unit, int depth, int top, Circuit.Ranking ranking,
                   List<CircuitNode> nodes, List<CircuitEdge> edges, Map<Unit, BufferedImage> thumbnails,
-                  String thumbnailsDescription, PruningCheck pruning, String dataName, List<String> rows) {
+                  String thumbnailsDescription, PruningCheck pruning, double explainTarget,
+                  List<PruningCheck.Step> growth, String dataName, List<String> rows) {
         this.modelName = modelName;
         this.unit = unit;
         this.depth = depth;
@@ -47,6 +52,8 @@ public final class CircuitResult implements Displayable {
         this.thumbnails = thumbnails;
         this.thumbnailsDescription = thumbnailsDescription;
         this.pruning = pruning;
+        this.explainTarget = explainTarget;
+        this.growth = growth;
         this.dataName = dataName;
         this.rows = List.copyOf(rows);
     }
@@ -85,6 +92,11 @@ public final class CircuitResult implements Displayable {
         return edges.stream().filter(e -> e.to().equals(u)).toList();
     }
 
+    /** What the units' pictures are ("feature visualisation (64 steps)", "none", …). */
+    public String thumbnailsDescription() {
+        return thumbnailsDescription;
+    }
+
     public BufferedImage thumbnail(Unit u) {
         return thumbnails.get(u);
     }
@@ -94,12 +106,30 @@ public final class CircuitResult implements Displayable {
         return pruning;
     }
 
+    /** The fraction of the unit the circuit was grown to explain ({@link Circuit#explain}), or 0. */
+    public double explainTarget() {
+        return explainTarget;
+    }
+
+    /** Every circuit size the pruning check measured, in the order tried (one entry unless it was grown). */
+    public List<PruningCheck.Step> growth() {
+        return growth;
+    }
+
+    /** The fraction of the unit's activation above its baseline the circuit explains, or NaN without data. */
+    public double explained() {
+        return pruning == null ? Double.NaN : pruning.explained();
+    }
+
     /** The data source's name, or null. */
     public String dataName() {
         return dataName;
     }
 
-    /** One row per edge: from, to, weight_norm, sign (+1/−1), attribution (NaN without data), weight_sum, depth. */
+    /**
+     * One row per edge: from, to, weight_norm, sign (+1 excitatory, −1 inhibitory, 0 balanced), attribution (NaN
+     * without data), weight_sum, depth, expanded.
+     */
     public Table table() {
         StringColumn from = StringColumn.create("from");
         StringColumn to = StringColumn.create("to");
@@ -115,7 +145,7 @@ public final class CircuitResult implements Displayable {
             from.append(e.from().toString());
             to.append(e.to().toString());
             norm.append(e.weightNorm());
-            sign.append(e.sign());
+            sign.append(e.sign().value());
             attribution.append(e.attribution());
             sum.append(e.weightSum());
             depthCol.append(depthOf.getOrDefault(e.to(), 0) + 1);
@@ -125,38 +155,46 @@ public final class CircuitResult implements Displayable {
     }
 
     String title() {
-        return String.format(Locale.ROOT, "Circuit of %s in %s: depth %d, top %d inputs per unit by %s", unit,
-                modelName, depth, top, ranking.name().toLowerCase(Locale.ROOT));
+        return String.format(Locale.ROOT, "Circuit of %s in %s: depth %d, top %d inputs per unit by %s%s", unit,
+                modelName, depth, top, ranking.name().toLowerCase(Locale.ROOT), explainTarget > 0
+                        ? String.format(Locale.ROOT, " (grown to explain ≥ %.2f)", explainTarget) : "");
     }
 
-    String pruningLine() {
-        return pruning == null ? "pruning check: not run (no data source)"
-                : String.format(Locale.ROOT, "pruning check: the circuit keeps %.2f of the unit's activation "
-                + "(%d images of %s)", pruning.kept(), pruning.images(), pruning.source());
+    /** What the circuit explains, in one sentence (the diagram's second line). */
+    String explainedLine() {
+        return pruning == null ? "how much of " + unit + " this circuit explains was not measured (no data source)"
+                : String.format(Locale.ROOT, "the circuit explains %.2f of %s's activation above its baseline "
+                + "(%d images of %s)", pruning.explained(), unit, pruning.images(), pruning.source());
+    }
+
+    /** The diagram, drawn once for PNG and SVG. */
+    public Figure figure() {
+        return CircuitDiagram.figure(this);
     }
 
     public String svg() {
-        return CircuitDiagram.svg(this);
+        return figure().svg();
     }
 
     public BufferedImage image() {
-        return CircuitDiagram.png(this);
+        return figure().image();
     }
 
     @Override
     public Map<String, Object> representations() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("text/plain", toString());
-        m.put("image/svg+xml", svg());
-        m.put("image/png", image());
-        return m;
+        return figure().representations();
     }
 
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder(title()).append("\n").append(nodes.size()).append(" units, ")
                 .append(edges.size()).append(" edges; thumbnails: ").append(thumbnailsDescription).append("\n")
-                .append(pruning == null ? pruningLine() : pruning.toString());
+                .append(pruning == null ? explainedLine() : pruning.toString());
+        if (growth.size() > 1) {
+            s.append("\ngrown to explain ≥ ").append(String.format(Locale.ROOT, "%.2f", explainTarget))
+                    .append(": ").append(growth.stream().map(PruningCheck.Step::toString)
+                            .collect(java.util.stream.Collectors.joining(", ")));
+        }
         List<CircuitEdge> first = new ArrayList<>(inputs(unit));
         for (CircuitEdge e : first) {
             s.append("\n  ").append(e);

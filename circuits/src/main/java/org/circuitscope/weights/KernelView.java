@@ -1,10 +1,10 @@
 package org.circuitscope.weights;
 
 import java.awt.image.BufferedImage;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.circuitscope.display.Displayable;
+import org.circuitscope.display.Figure;
 import org.circuitscope.model.Unit;
 import org.circuitscope.tensor.Tensor;
 import tech.tablesaw.api.DoubleColumn;
@@ -77,33 +77,35 @@ public final class KernelView implements Displayable {
     private List<Heatmaps.Panel> panels() {
         return List.of(new Heatmaps.Panel(weight.input() + " → " + to, String.format(java.util.Locale.ROOT,
                 "‖w‖=%s  Σw=%s", Heatmaps.format(norm()), Heatmaps.format(sum())), weight.kernel(), weight.kh(),
-                weight.kw(), null, sum() >= 0 ? Heatmaps.RED : Heatmaps.BLUE));
+                weight.kw(), null, weight.sign().color()));
     }
 
     private int cell() {
         return Math.max(8, Math.min(48, 360 / Math.max(weight.kh(), weight.kw())));
     }
 
+    /** The heatmap, drawn once for PNG and SVG. */
+    public Figure figure() {
+        return Heatmaps.smallMultiples(toString(), title(), panels(), range(), 1, cell());
+    }
+
     public BufferedImage image() {
-        return Heatmaps.smallMultiples(title(), panels(), range(), 1, cell());
+        return figure().image();
     }
 
     public String svg() {
-        return Heatmaps.smallMultiplesSvg(title(), panels(), range(), 1, cell());
+        return figure().svg();
     }
 
     @Override
     public Map<String, Object> representations() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("text/plain", toString());
-        m.put("image/svg+xml", svg());
-        m.put("image/png", image());
-        return m;
+        return figure().representations();
     }
 
     @Override
     public String toString() {
         return title() + ": " + weight.kh() + "×" + weight.kw() + ", L2 norm " + Heatmaps.format(norm())
-                + ", sum " + Heatmaps.format(sum()) + ", range ±" + Heatmaps.format(range());
+                + ", sum " + Heatmaps.format(sum()) + " (" + weight.sign().word() + "), range ±"
+                + Heatmaps.format(range());
     }
 }

@@ -20,14 +20,10 @@ import org.circuitscope.tensor.Tensor;
  */
 public record UnitInputs(Unit.Channel unit, String from, Tensor kernels, boolean expanded, String source) {
 
-    /** One input's kernel and its summary numbers: L2 norm, and summed weight (its sign: excitatory or not). */
+    /** One input's kernel and its summary numbers: L2 norm, and summed weight (its sign, see {@link Sign}). */
     public record InputWeight(Unit.Channel input, float[] kernel, int kh, int kw, double norm, double sum) {
-        public boolean excitatory() {
-            return sum >= 0;
-        }
-
-        public int sign() {
-            return sum >= 0 ? 1 : -1;
+        public Sign sign() {
+            return Sign.of(kernel);
         }
     }
 

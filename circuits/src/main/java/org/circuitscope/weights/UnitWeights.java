@@ -2,11 +2,11 @@ package org.circuitscope.weights;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.circuitscope.display.Displayable;
+import org.circuitscope.display.Figure;
 import org.circuitscope.model.Unit;
 import org.circuitscope.progress.Progress;
 import tech.tablesaw.api.DoubleColumn;
@@ -16,20 +16,25 @@ import tech.tablesaw.api.Table;
 
 /**
  * A unit's strongest inputs (by L2 norm of the kernel) as small multiples of weight heatmaps on one symmetric range,
- * excitatory inputs (positive summed weight) first, then inhibitory ones, each labelled with its input unit and,
- * when asked, a thumbnail of it.
+ * excitatory inputs (positive summed weight) first, then inhibitory ones, then balanced ones (weights that cancel),
+ * each labelled with its input unit and, when asked, a thumbnail of it.
  */
 public final class UnitWeights implements Displayable {
     private final UnitInputs inputs;
     private final List<UnitInputs.InputWeight> excitatory = new ArrayList<>();
     private final List<UnitInputs.InputWeight> inhibitory = new ArrayList<>();
+    private final List<UnitInputs.InputWeight> balanced = new ArrayList<>();
     private final Map<Unit, BufferedImage> thumbs;
     private final String thumbsDescription;
 
     UnitWeights(UnitInputs inputs, List<UnitInputs.InputWeight> top, Thumbnails thumbnails, Progress progress) {
         this.inputs = inputs;
         for (UnitInputs.InputWeight w : top) {
-            (w.excitatory() ? excitatory : inhibitory).add(w);
+            switch (w.sign()) {
+                case EXCITATORY -> excitatory.add(w);
+                case INHIBITORY -> inhibitory.add(w);
+                case BALANCED -> balanced.add(w);
+            }
         }
         List<Unit> units = new ArrayList<>();
         shown().forEach(w -> units.add(w.input()));
@@ -41,10 +46,14 @@ public final class UnitWeights implements Displayable {
         return inputs;
     }
 
-    /** The shown inputs: excitatory (strongest first), then inhibitory (strongest first). */
+    /**
+     * The shown inputs: excitatory (strongest first), then inhibitory, then balanced ones (weights that cancel:
+     * neither excites nor inhibits on average).
+     */
     public List<UnitInputs.InputWeight> shown() {
         List<UnitInputs.InputWeight> all = new ArrayList<>(excitatory);
         all.addAll(inhibitory);
+        all.addAll(balanced);
         return all;
     }
 
@@ -54,6 +63,10 @@ public final class UnitWeights implements Displayable {
 
     public List<UnitInputs.InputWeight> inhibitory() {
         return List.copyOf(inhibitory);
+    }
+
+    public List<UnitInputs.InputWeight> balanced() {
+        return List.copyOf(balanced);
     }
 
     public BufferedImage thumbnail(Unit u) {
@@ -76,7 +89,7 @@ public final class UnitWeights implements Displayable {
         for (UnitInputs.InputWeight w : shown()) {
             rank.append(r++);
             input.append(w.input().toString());
-            sign.append(w.excitatory() ? "excitatory" : "inhibitory");
+            sign.append(w.sign().word());
             norm.append(w.norm());
             sum.append(w.sum());
         }
@@ -104,34 +117,36 @@ public final class UnitWeights implements Displayable {
 
     String title() {
         return "Strongest inputs of " + inputs.unit() + " from " + inputs.from() + " (" + inputs.source() + "; "
-                + excitatory.size() + " excitatory, " + inhibitory.size() + " inhibitory)";
+                + excitatory.size() + " excitatory, " + inhibitory.size() + " inhibitory"
+                + (balanced.isEmpty() ? "" : ", " + balanced.size() + " balanced") + ")";
     }
 
     private List<Heatmaps.Panel> panels() {
         List<Heatmaps.Panel> p = new ArrayList<>();
         for (UnitInputs.InputWeight w : shown()) {
-            p.add(new Heatmaps.Panel((w.excitatory() ? "+ " : "− ") + w.input(), String.format(Locale.ROOT,
+            p.add(new Heatmaps.Panel(w.sign().symbol() + " " + w.input(), String.format(Locale.ROOT,
                     "‖w‖=%s Σ=%s", Heatmaps.format(w.norm()), Heatmaps.format(w.sum())), w.kernel(), w.kh(), w.kw(),
-                    thumbs.get(w.input()), w.excitatory() ? Heatmaps.RED : Heatmaps.BLUE));
+                    thumbs.get(w.input()), w.sign().color()));
         }
         return p;
     }
 
+    /** The small multiples, drawn once for PNG and SVG. */
+    public Figure figure() {
+        return Heatmaps.smallMultiples(toString(), title(), panels(), range(), 6, 0);
+    }
+
     public BufferedImage image() {
-        return Heatmaps.smallMultiples(title(), panels(), range(), 6, 0);
+        return figure().image();
     }
 
     public String svg() {
-        return Heatmaps.smallMultiplesSvg(title(), panels(), range(), 6, 0);
+        return figure().svg();
     }
 
     @Override
     public Map<String, Object> representations() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("text/plain", toString());
-        m.put("image/svg+xml", svg());
-        m.put("image/png", image());
-        return m;
+        return figure().representations();
     }
 
     @Override
@@ -139,7 +154,7 @@ public final class UnitWeights implements Displayable {
         StringBuilder s = new StringBuilder(title()).append(", range ±").append(Heatmaps.format(range()))
                 .append(", thumbnails: ").append(thumbsDescription);
         for (UnitInputs.InputWeight w : shown()) {
-            s.append("\n  ").append(w.excitatory() ? "+ " : "- ").append(w.input()).append("  norm ")
+            s.append("\n  ").append(w.sign().symbol()).append(" ").append(w.input()).append("  norm ")
                     .append(Heatmaps.format(w.norm())).append("  sum ").append(Heatmaps.format(w.sum()));
         }
         return s.toString();

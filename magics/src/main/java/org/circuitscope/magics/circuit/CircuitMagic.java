@@ -16,14 +16,16 @@ import org.circuitscope.model.ModelException;
 import org.circuitscope.model.Unit;
 
 /**
- * {@code %circuit [model] layer:channel [--depth 2] [--top 6] [--by weights|attribution] [--data SOURCE]
- * [--images 16] [--layers a,b] [--thumbs fv|examples|none] [--no-prune] [--as VAR]}: the unit, its strongest inputs
- * and theirs, as a diagram with its edge table and the pruning check on the data source (by default the organism
- * world for the organism model, else the ImageNet samples when present).
+ * {@code %circuit [model] layer:channel [--depth 2] [--top 6] [--by weights|attribution] [--explain F]
+ * [--data SOURCE] [--images 16] [--layers a,b] [--thumbs fv|examples|none] [--no-prune] [--as VAR]}: the unit, its
+ * strongest inputs and theirs, as a diagram (feature visualisations on the units unless {@code --thumbs} says
+ * otherwise) with its edge table and the pruning check on the data source (by default the organism world for the
+ * organism model, else the ImageNet samples when present): how much of the unit's activation above its baseline the
+ * circuit explains. {@code --explain F} grows the circuit until that is at least F.
  */
 public final class CircuitMagic implements Magic {
     private static final Set<String> OPTIONS = Set.of("depth", "top", "by", "data", "images", "layers", "thumbs",
-            "as", "fv-steps");
+            "as", "fv-steps", "explain");
     private static final Set<String> FLAGS = Set.of("no-prune");
 
     @Override
@@ -34,8 +36,8 @@ public final class CircuitMagic implements Magic {
     @Override
     public String help() {
         return "a unit's circuit: %circuit [model] layer:channel [--depth 2] [--top 6] [--by weights|attribution] "
-                + "[--data world|imagenet|cifar10|DIR] [--images 16] [--layers a,b] [--thumbs fv|examples|none] "
-                + "[--no-prune] [--as VAR]";
+                + "[--explain F] [--data world|imagenet|cifar10|DIR] [--images 16] [--layers a,b] "
+                + "[--thumbs fv|examples|none] [--no-prune] [--as VAR]";
     }
 
     @Override
@@ -51,6 +53,10 @@ public final class CircuitMagic implements Magic {
         int top = a.getInt("top", 6, 1, 64);
         int images = a.getInt("images", 16, 1, 10_000);
         String var = a.variable("as");
+        double explain = explainFraction(a);
+        if (explain > 0 && a.flag("no-prune")) {
+            throw new MagicException("%circuit: --explain needs the pruning check; drop --no-prune");
+        }
         Circuit.Ranking by;
         try {
             by = Circuit.Ranking.parse(a.get("by", "weights"));
@@ -63,9 +69,9 @@ public final class CircuitMagic implements Magic {
                 throw new MagicException("%circuit is built around a channel: write layer:channel, not " + u);
             }
             Circuit c = Circuit.of(model, unit).depth(depth).top(top).by(by)
-                    .thumbnails(ThumbnailChoice.parse(a, model, "circuit"))
+                    .thumbnails(ThumbnailChoice.parse(a, model, "circuit", "fv"))
                     .data(DataSources.parse(a.get("data"), model, images, "circuit"), images)
-                    .prune(!a.flag("no-prune"));
+                    .prune(!a.flag("no-prune")).explain(explain);
             if (a.has("layers")) {
                 c.layers(Arrays.stream(a.get("layers").split(",")).map(String::trim).filter(s -> !s.isEmpty())
                         .toArray(String[]::new));
@@ -78,5 +84,14 @@ public final class CircuitMagic implements Magic {
         } catch (ModelException | IllegalArgumentException | ArithmeticException e) {
             throw a.wrap(e);
         }
+    }
+
+    private static double explainFraction(MagicArgs a) throws MagicException {
+        double f = a.getDouble("explain", 0);
+        if (a.has("explain") && !(f > 0 && f <= 1)) {
+            throw new MagicException("%circuit: --explain takes a fraction between 0 and 1 (0.5: half of the unit's "
+                    + "activation above its baseline), not " + a.get("explain").trim());
+        }
+        return f;
     }
 }

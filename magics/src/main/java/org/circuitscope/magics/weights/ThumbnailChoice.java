@@ -6,13 +6,20 @@ import org.circuitscope.magics.circuit.DataSources;
 import org.circuitscope.model.Model;
 import org.circuitscope.weights.Thumbnails;
 
-/** {@code --thumbs fv|examples|none} (with {@code --fv-steps N}, {@code --data SOURCE}) as a {@link Thumbnails}. */
+/**
+ * {@code --thumbs fv|examples|none} (with {@code --fv-steps N}, {@code --data SOURCE}) as a {@link Thumbnails}; each
+ * magic names its own default (none for {@code %weights}, fv for {@code %circuit}).
+ */
 public final class ThumbnailChoice {
     private ThumbnailChoice() {
     }
 
     public static Thumbnails parse(MagicArgs a, Model model, String magic) throws MagicException {
-        String t = a.get("thumbs", "none").trim().toLowerCase();
+        return parse(a, model, magic, "none");
+    }
+
+    public static Thumbnails parse(MagicArgs a, Model model, String magic, String byDefault) throws MagicException {
+        String t = a.get("thumbs", byDefault).trim().toLowerCase();
         return switch (t) {
             case "none" -> Thumbnails.none();
             case "fv", "featurevis" -> {
