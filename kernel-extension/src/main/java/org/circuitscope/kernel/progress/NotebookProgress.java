@@ -34,7 +34,7 @@ public final class NotebookProgress implements Progress {
         this.interrupted = interrupted;
         this.clock = clock;
         this.displayId = sink.show(ProgressBarHtml.html(title, 0, 0, "", "running"),
-                ProgressBarHtml.text(title, 0, 0, ""));
+                ProgressBarHtml.text(title, 0, 0, "", "running"));
         this.lastShownAt = clock.getAsLong();
     }
 
@@ -68,7 +68,13 @@ public final class NotebookProgress implements Progress {
         if (status != null) {
             this.status = status;
         }
-        show(cancelled() ? "cancelled" : "done");
+        boolean cancelled = cancelled();
+        if (!cancelled && total > 0) {
+            // finished normally means complete, whatever the last report said (a computation's stages rarely end
+            // on an exact report of their total)
+            done = Math.max(done, total);
+        }
+        show(cancelled ? "cancelled" : "done");
     }
 
     public String displayId() {
@@ -77,6 +83,6 @@ public final class NotebookProgress implements Progress {
 
     private void show(String state) {
         sink.replace(displayId, ProgressBarHtml.html(title, done, total, status, state),
-                ProgressBarHtml.text(title, done, total, status));
+                ProgressBarHtml.text(title, done, total, status, state));
     }
 }

@@ -23,7 +23,7 @@ public final class ProgressBarHtml {
             case "done" -> "#5cb85c";
             default -> "#337ab7";
         };
-        String counts = pct < 0 ? done + " done" : pct + "% (" + done + "/" + total + ")";
+        String counts = counts(done, total, state);
         return "<div class=\"circuitscope-progress\" style=\"font-family:sans-serif;font-size:13px;margin:2px 0\">"
                 + "<span style=\"display:inline-block;min-width:10em\">" + Html.escape(title) + "</span> "
                 + "<span style=\"display:inline-block;width:300px;height:12px;background:#e6e6e6;"
@@ -36,9 +36,20 @@ public final class ProgressBarHtml {
                 + "</div>";
     }
 
-    public static String text(String title, long done, long total, String status) {
+    public static String text(String title, long done, long total, String status, String state) {
+        return title + ": " + counts(done, total, state) + (status == null || status.isBlank() ? "" : " " + status);
+    }
+
+    /** "40% (4/10)"; with an unknown total "4 done" while running and "done" once finished. */
+    private static String counts(long done, long total, String state) {
         int pct = percent(done, total);
-        String counts = pct < 0 ? done + " done" : pct + "% (" + done + "/" + total + ")";
-        return title + ": " + counts + (status == null || status.isBlank() ? "" : " " + status);
+        if (pct >= 0) {
+            return pct + "% (" + done + "/" + total + ")";
+        }
+        return switch (state) {
+            case "done" -> "done";
+            case "cancelled" -> "cancelled after " + done;
+            default -> done + " done";
+        };
     }
 }

@@ -61,6 +61,33 @@ class NotebookProgressTest {
         assertEquals(count, sink.replacedHtml.size(), "nothing after finish");
     }
 
+    /** A computation whose last report was a stage short of its total (2 of 3 levels, say) still ends at 100%. */
+    @Test
+    void finishingNormallyShowsComplete() {
+        RecordingSink sink = new RecordingSink();
+        NotebookProgress p = new NotebookProgress("circuit", sink, () -> false, () -> 0L);
+        p.update(2, 3, "level 2");
+        p.finish("12 units");
+        String last = sink.replacedHtml.get(sink.replacedHtml.size() - 1);
+        assertTrue(last.contains("100% (3/3)") && last.contains("width:100%"), last);
+
+        RecordingSink unknown = new RecordingSink();
+        NotebookProgress q = new NotebookProgress("scan", unknown, () -> false, () -> 0L);
+        q.finish("4 ablations");
+        String end = unknown.replacedHtml.get(unknown.replacedHtml.size() - 1);
+        assertFalse(end.contains("0 done"), end);
+        assertTrue(end.contains(">done<") && end.contains("4 ablations"), end);
+
+        AtomicBoolean stop = new AtomicBoolean();
+        RecordingSink cancelled = new RecordingSink();
+        NotebookProgress c = new NotebookProgress("vis", cancelled, stop::get, () -> 0L);
+        c.update(1, 4, "");
+        stop.set(true);
+        c.finish("interrupted");
+        assertTrue(cancelled.replacedHtml.get(cancelled.replacedHtml.size() - 1).contains("25% (1/4)"),
+                "an interrupted run shows where it stopped");
+    }
+
     @Test
     void cancelledFollowsTheInterruptFlag() {
         AtomicBoolean interrupted = new AtomicBoolean();
@@ -73,7 +100,7 @@ class NotebookProgressTest {
     @Test
     void unknownTotalShowsACount() {
         assertEquals(-1, ProgressBarHtml.percent(5, 0));
-        assertTrue(ProgressBarHtml.text("t", 5, 0, "").contains("5 done"));
+        assertTrue(ProgressBarHtml.text("t", 5, 0, "", "running").contains("5 done"));
         assertTrue(ProgressBarHtml.html("<t>", 1, 2, "", "running").contains("&lt;t&gt;"));
     }
 }
