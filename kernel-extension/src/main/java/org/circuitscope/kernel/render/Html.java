@@ -1,26 +1,13 @@
 package org.circuitscope.kernel.render;
 
-/** HTML text escaping. */
+import org.circuitscope.display.Markup;
+
+/** HTML text escaping for the kernel's own output (progress bars, %lsmagic): the engine's {@link Markup}. */
 public final class Html {
     private Html() {
     }
 
     public static String escape(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return Markup.escape(s);
     }
 }

@@ -1,10 +1,11 @@
 package org.circuitscope.kernel.render;
 
+import org.circuitscope.display.TableHtml;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import tech.tablesaw.api.Table;
 
-/** Tablesaw tables as text/html (see {@link TableHtml}) and their own text form as text/plain. */
+/** Tablesaw tables as text/html and text/plain, numbers to four significant digits (see {@link TableHtml}). */
 final class TableRenderer {
     private TableRenderer() {
     }
@@ -14,7 +15,7 @@ final class TableRenderer {
                 .preferring(MIMEType.TEXT_HTML)
                 .register((table, context) -> {
                     context.renderIfRequested(MIMEType.TEXT_HTML, () -> TableHtml.render(table));
-                    context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> table.printAll());
+                    context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> TableHtml.plain(table));
                 });
     }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.circuitscope.display.Displayable;
+import org.circuitscope.display.TableHtml;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
@@ -69,6 +70,21 @@ class RenderersTest {
         assertTrue(html.contains("<th>90</th>") && html.contains("<th>99</th>"), "tail rows");
         assertTrue(html.contains("&hellip;"));
         assertTrue(html.contains("100 rows"));
+    }
+
+    /** Tablesaw's own text has 16–17 digits per double; readers get four significant ones, and wide tables scroll. */
+    @Test
+    void tableNumbersAreRoundedAndWideTablesScrollInTheirBox() {
+        Table t = Table.create("n", DoubleColumn.create("v", 0.12345678901234, 21.781234567, 0.95, 1234.5678,
+                1.0e-7, Double.NaN));
+        String html = TableHtml.render(t);
+        assertTrue(html.contains("<td>0.1235</td>") && html.contains("<td>21.78</td>")
+                && html.contains("<td>0.95</td>") && html.contains("<td>1235</td>")
+                && html.contains("<td>1.000e-07</td>") && html.contains("<td></td>"), html);
+        assertFalse(html.contains("0.12345678"), html);
+        assertTrue(html.contains("overflow-x:auto"), "a wide table scrolls inside its own box");
+        String text = TableHtml.plain(t);
+        assertTrue(text.contains("21.78") && !text.contains("21.781234"), text);
     }
 
     @Test
