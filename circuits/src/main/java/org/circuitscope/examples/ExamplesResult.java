@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.circuitscope.activations.Html;
+import org.circuitscope.display.Captions;
 import org.circuitscope.display.Displayable;
 import org.circuitscope.model.Unit;
 import tech.tablesaw.api.FloatColumn;
@@ -168,7 +169,8 @@ public final class ExamplesResult implements Displayable {
                 }
                 g.setColor(Color.BLACK);
                 String line1 = String.format(Locale.ROOT, "#%d  %.4g", e.rank(), e.value());
-                String line2 = fit(e.label() != null ? e.label() : e.id(), fm, CELL);
+                List<String> fitted = Captions.lines(e.label() != null ? e.label() : e.id(), fm, CELL, 1);
+                String line2 = fitted.isEmpty() ? "" : fitted.get(0);
                 g.drawString(line1, cx, cy + CELL + fm.getAscent() + 1);
                 g.setColor(new Color(90, 90, 90));
                 g.drawString(line2, cx, cy + CELL + fm.getAscent() + fm.getHeight() + 1);
@@ -177,17 +179,6 @@ public final class ExamplesResult implements Displayable {
             g.dispose();
         }
         return out;
-    }
-
-    private static String fit(String s, FontMetrics fm, int width) {
-        if (fm.stringWidth(s) <= width) {
-            return s;
-        }
-        String t = s;
-        while (t.length() > 1 && fm.stringWidth(t + "…") > width) {
-            t = t.substring(0, t.length() - 1);
-        }
-        return t + "…";
     }
 
     static String png64(BufferedImage img) {

@@ -16,12 +16,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.circuitscope.display.Captions;
 import org.circuitscope.display.Displayable;
 import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -200,7 +203,8 @@ public final class FeatureVisResult implements Displayable {
             sb.append("<figure style=\"margin:0;text-align:center\"><img src=\"data:image/png;base64,")
                     .append(png64(images.get(i))).append("\" width=\"").append(shown)
                     .append("\" style=\"image-rendering:pixelated\" title=\"").append(esc(labels.get(i)))
-                    .append("\"/><figcaption>").append(esc(labels.get(i))).append("</figcaption></figure>");
+                    .append("\"/><figcaption style=\"max-width:").append(shown)
+                    .append("px;overflow-wrap:anywhere\">").append(esc(labels.get(i))).append("</figcaption></figure>");
         }
         if (!trace.isEmpty()) {
             sb.append("<figure style=\"margin:0\"><img src=\"data:image/png;base64,").append(png64(chart()))
@@ -209,13 +213,22 @@ public final class FeatureVisResult implements Displayable {
         return sb.append("</div></div>").toString();
     }
 
-    /** The objective over the steps: one line per image for small batches, else the batch mean. */
+    /**
+     * The objective over the steps: one line per image for small batches (a legend beside the plot names them by
+     * what tells them apart, e.g. "#0" … "#3"), else the batch mean.
+     */
     public BufferedImage chart() {
+        return chart(null);
+    }
+
+    /** The chart; {@code info}, when given, receives where JFreeChart put the plot. */
+    BufferedImage chart(ChartRenderingInfo info) {
         XYSeriesCollection data = new XYSeriesCollection();
         int n = trace.isEmpty() ? 0 : trace.get(0).length;
         if (n <= 4) {
+            List<String> names = distinctParts(labels.subList(0, n));
             for (int i = 0; i < n; i++) {
-                XYSeries s = new XYSeries(n == 1 ? "objective" : labels.get(i));
+                XYSeries s = new XYSeries(n == 1 ? "objective" : names.get(i));
                 for (int k = 0; k < trace.size(); k++) {
                     s.add(k + 1, trace.get(k)[i]);
                 }
@@ -232,9 +245,15 @@ public final class FeatureVisResult implements Displayable {
             }
             data.addSeries(s);
         }
+        boolean legend = n > 1 && n <= 4;
         JFreeChart chart = ChartFactory.createXYLineChart(null, "step", "objective", data, PlotOrientation.VERTICAL,
-                n > 1 && n <= 4, false, false);
+                legend, false, false);
         chart.setBackgroundPaint(Color.WHITE);
+        if (legend) {
+            // beside the plot, not under it: four entries under a 170-pixel chart left the plot a sliver
+            chart.getLegend().setPosition(RectangleEdge.RIGHT);
+            chart.getLegend().setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        }
         XYPlot plot = chart.getXYPlot();
         plot.setBackgroundPaint(new Color(0xf6f6f6));
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
@@ -242,7 +261,33 @@ public final class FeatureVisResult implements Displayable {
             renderer.setSeriesStroke(i, new BasicStroke(1.2f));
         }
         plot.setRenderer(renderer);
-        return chart.createBufferedImage(320, 170);
+        return chart.createBufferedImage(legend ? 400 : 320, 170, info);
+    }
+
+    /** The labels without the beginning they all share ("conv4:3 #0", "conv4:3 #1" → "#0", "#1"). */
+    static List<String> distinctParts(List<String> labels) {
+        if (labels.size() < 2) {
+            return labels;
+        }
+        String first = labels.get(0);
+        int common = first.length();
+        for (String l : labels) {
+            int i = 0;
+            while (i < Math.min(common, l.length()) && l.charAt(i) == first.charAt(i)) {
+                i++;
+            }
+            common = i;
+        }
+        // back to just after a separator, so "conv4:13" and "conv4:17" become "13" and "17", not "3" and "7"
+        while (common > 0 && " /:_".indexOf(first.charAt(common - 1)) < 0) {
+            common--;
+        }
+        List<String> out = new ArrayList<>();
+        for (String l : labels) {
+            String part = l.substring(common).trim();
+            out.add(part.isEmpty() ? l : part);
+        }
+        return out;
     }
 
     /** The images side by side with their labels underneath (what non-HTML front ends show). */
@@ -254,24 +299,25 @@ public final class FeatureVisResult implements Displayable {
         int h = images.get(0).getHeight();
         int cols = Math.min(images.size(), Math.max(1, 1024 / (w + 4)));
         int rows = (images.size() + cols - 1) / cols;
-        int labelH = 14;
+        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 10);
+        int line = 12;
+        int labelH = 2 * line + 2;
         BufferedImage out = new BufferedImage(cols * (w + 4), rows * (h + labelH + 4), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, out.getWidth(), out.getHeight());
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+            g.setFont(font);
             g.setColor(Color.DARK_GRAY);
             for (int i = 0; i < images.size(); i++) {
                 int x = (i % cols) * (w + 4) + 2;
                 int y = (i / cols) * (h + labelH + 4) + 2;
                 g.drawImage(images.get(i), x, y, null);
-                String label = labels.get(i);
-                while (label.length() > 3 && g.getFontMetrics().stringWidth(label) > w) {
-                    label = label.substring(0, label.length() - 2) + "…";
+                List<String> caption = Captions.lines(labels.get(i), g.getFontMetrics(), w, 2);
+                for (int k = 0; k < caption.size(); k++) {
+                    g.drawString(caption.get(k), x, y + h + line * (k + 1) - 1);
                 }
-                g.drawString(label, x, y + h + labelH - 3);
             }
         } finally {
             g.dispose();
