@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # ./test.sh: every test. Maven unit tests of all modules, then the installed kernel driven through jupyter_client
-# (protocol test), every notebook in notebooks/ executed in real Jupyter, and binder's postBuild in a scratch HOME.
+# (protocol test), every notebook in notebooks/ executed in real Jupyter, what those notebooks show in a real browser
+# (their HTML exports, the executed notebooks opened "Not Trusted", and the tour run live), and binder's postBuild in
+# a scratch HOME.
 # Runs all stages, reports each, exits non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")"
 source .ci/ensure-tools.sh
-circuitscope_ensure_tools || exit 1
+circuitscope_ensure_tools browser || exit 1
 
 failed=()
 stage() {
@@ -33,6 +35,7 @@ if [ ${#failed[@]} -eq 0 ]; then
     stage "stock JJava kernels (extension)" /usr/bin/python3 kernel-extension/src/test/python/stock_jjava_test.py
     stage "kernel interrupts on each JDK" /usr/bin/python3 kernel-extension/src/test/python/interrupt_test.py --prefix "$scratch_jupyter"
     stage "notebooks" /usr/bin/python3 .ci/execute_notebooks.py --html-dir target/notebooks notebooks/*.ipynb
+    stage "browser" /usr/bin/python3 .ci/browser_test.py --notebooks target/notebooks --screenshots target/screenshots
     stage "binder postBuild" bash .ci/binder_test.sh
 else
     echo "The build failed; the kernel, notebook and binder stages need it and were not run."

@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Sourced by run.sh and test.sh: makes sure a JDK, Maven and Debian's Jupyter (notebook, nbconvert, nbclient,
-# jupyter_client for /usr/bin/python3, jsonschema for the conformance suite) are installed. Installs the missing
-# Debian packages when root or sudo allows, otherwise says exactly what to install and fails.
+# jupyter_client for /usr/bin/python3, jsonschema for the conformance suite) are installed, and with the argument
+# "browser" (test.sh) also Chromium and Node with npm for the browser stage (playwright-core itself comes from npm,
+# pinned in .ci/browser). Installs the missing Debian packages when root or sudo allows, otherwise says exactly what
+# to install and fails.
 
 circuitscope_missing_packages() {
     local missing=()
+    if [ "${1:-}" = browser ]; then
+        [ -x /usr/bin/chromium ] || missing+=(chromium)
+        command -v node >/dev/null 2>&1 || missing+=(nodejs)
+        command -v npm >/dev/null 2>&1 || missing+=(npm)
+    fi
     command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
     command -v mvn >/dev/null 2>&1 || missing+=(maven)
     command -v jupyter >/dev/null 2>&1 && jupyter notebook --version >/dev/null 2>&1 || missing+=(jupyter-notebook)
@@ -19,7 +26,7 @@ circuitscope_missing_packages() {
 
 circuitscope_ensure_tools() {
     local missing
-    missing=$(circuitscope_missing_packages)
+    missing=$(circuitscope_missing_packages "${1:-}")
     if [ -z "$missing" ]; then
         return 0
     fi
@@ -37,7 +44,7 @@ circuitscope_ensure_tools() {
     $sudo apt-get update -q || return 1
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing </dev/null || return 1
-    missing=$(circuitscope_missing_packages)
+    missing=$(circuitscope_missing_packages "${1:-}")
     if [ -n "$missing" ]; then
         echo "Still missing after apt-get install: $missing" >&2
         return 1

@@ -45,8 +45,8 @@ public final class Html {
         sb.append("</ul></details>");
     }
 
-    /** The table, at most {@code rows} rows of it (see {@link TableHtml}). */
+    /** The table under a result's own summary: at most {@code rows} rows of it (see {@link TableHtml}). */
     public static void table(StringBuilder sb, Table t, int rows) {
-        sb.append(TableHtml.render(t, rows));
+        sb.append(TableHtml.render(t, rows, false));
     }
 }

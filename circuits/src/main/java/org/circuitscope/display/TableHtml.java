@@ -27,9 +27,14 @@ public final class TableHtml {
 
     /** At most {@code maxRows} rows: all of them, or the first and last half around an ellipsis row. */
     public static String render(Table table, int maxRows) {
+        return render(table, maxRows, true);
+    }
+
+    /** The same, with the table's name over it only when {@code named} (a result's summary may say it already). */
+    public static String render(Table table, int maxRows, boolean named) {
         StringBuilder html = new StringBuilder();
         html.append("<div class=\"circuitscope-table\" style=\"overflow-x:auto;max-width:100%\">");
-        if (table.name() != null && !table.name().isBlank()) {
+        if (named && table.name() != null && !table.name().isBlank()) {
             html.append("<div><b>").append(Markup.escape(table.name())).append("</b></div>");
         }
         html.append("<table><thead><tr><th></th>");
