@@ -54,7 +54,14 @@ def expectations(nb):
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream" or o.get("text")]
+        outputs = []
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream":
+                # a notebook front end shows consecutive pieces of one stream as one output
+                if not o.get("text") or (outputs and outputs[-1].get("output_type") == "stream"
+                                         and outputs[-1].get("name") == o.get("name")):
+                    continue
+            outputs.append(o)
         figures = sum(figures_in(o, True) for o in outputs if o.get("output_type") in ("display_data",
                                                                                         "execute_result"))
         out.append({"index": i, "outputs": len(outputs), "figures": figures})

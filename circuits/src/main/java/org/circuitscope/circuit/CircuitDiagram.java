@@ -169,7 +169,7 @@ final class CircuitDiagram {
                 }
                 band.sort(Comparator.comparingDouble((CircuitEdge e) -> x.get(e.to())));
                 double single = hmSize[r] + 2 * CLEARANCE + 4;
-                lanes[r] = band.size() * single > Math.max(span(row, x), 480) ? 2 : 1;
+                lanes[r] = band.size() * single > Math.max(span(row, x), 960) ? 2 : 1;
                 // with two lanes a vertical line through one lane passes its neighbours in the other lane
                 double slot = lanes[r] == 2 ? hmSize[r] / 2.0 + CLEARANCE + 4 : single;
                 Map<Unit.Channel, Integer> groupSize = new HashMap<>();

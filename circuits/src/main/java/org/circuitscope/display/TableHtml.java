@@ -33,7 +33,9 @@ public final class TableHtml {
     /** The same, with the table's name over it only when {@code named} (a result's summary may say it already). */
     public static String render(Table table, int maxRows, boolean named) {
         StringBuilder html = new StringBuilder();
-        html.append("<div class=\"circuitscope-table\" style=\"overflow-x:auto;max-width:100%\">");
+        // width 0 with min-width 100%: the box takes its container's width without widening it (an output area is a
+        // flex item that would otherwise grow to the table's width), and the table scrolls inside it
+        html.append("<div class=\"circuitscope-table\" style=\"overflow-x:auto;width:0;min-width:100%\">");
         if (named && table.name() != null && !table.name().isBlank()) {
             html.append("<div><b>").append(Markup.escape(table.name())).append("</b></div>");
         }

@@ -60,4 +60,14 @@ public final class InMemoryContext implements MagicContext {
     public Session session() {
         return session;
     }
+
+    /** Runs a line magic as a cell would: the words after its name, split at spaces. */
+    public Object run(Magic magic, String line) throws Exception {
+        return magic.line(this, java.util.Arrays.asList(line.trim().split("\\s+")));
+    }
+
+    /** Closes every model the session loaded. */
+    public void closeModels() {
+        LoadedModels.of(session).all().values().forEach(org.circuitscope.model.Model::close);
+    }
 }

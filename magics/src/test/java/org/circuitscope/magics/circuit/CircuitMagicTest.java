@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
 import org.circuitscope.circuit.CircuitResult;
 import org.circuitscope.magics.InMemoryContext;
-import org.circuitscope.magics.LoadedModels;
 import org.circuitscope.magics.Magic;
 import org.circuitscope.magics.MagicException;
-import org.circuitscope.model.Model;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,11 +19,11 @@ class CircuitMagicTest {
 
     @AfterEach
     void close() {
-        LoadedModels.of(context.session()).all().values().forEach(Model::close);
+        context.closeModels();
     }
 
     private Object run(String line) throws Exception {
-        return magic.line(context, Arrays.asList(line.trim().split("\\s+")));
+        return context.run(magic, line);
     }
 
     @Test
