@@ -28,7 +28,7 @@ class CircuitMagicTest {
 
     @Test
     void unitsShowFeatureVisualisationsUnlessToldOtherwise() throws Exception {
-        CircuitResult c = assertInstanceOf(CircuitResult.class, run("conv5:18 --depth 1 --top 2 --images 8"));
+        CircuitResult c = assertInstanceOf(CircuitResult.class, run("conv5:18 --depth 1 --top 2 --images 8 --fv-steps 8"));
         assertTrue(c.thumbnailsDescription().startsWith("feature visualisation"), c.thumbnailsDescription());
         assertTrue(c.nodes().stream().allMatch(n -> c.thumbnail(n.unit()) != null));
         CircuitResult bare = (CircuitResult) run("conv5:18 --depth 1 --top 2 --images 8 --thumbs none");
