@@ -15,10 +15,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import org.circuitscope.examples.ReceptiveField;
 import org.circuitscope.featurevis.objectives.Objectives;
+import org.circuitscope.featurevis.objectives.Seen;
 import org.circuitscope.featurevis.objectives.VisObjective;
 import org.circuitscope.featurevis.param.ImageParam;
 import org.circuitscope.featurevis.param.ImageParams;
+import org.circuitscope.featurevis.transform.Placement;
 import org.circuitscope.featurevis.transform.Transform;
 import org.circuitscope.featurevis.transform.Transforms;
 import org.circuitscope.image.Images;
@@ -198,7 +202,9 @@ public final class FeatureVis {
         objective.validate(model, batch);
         List<String> modelLayers = new ArrayList<>(new LinkedHashSet<>(objective.layers()));
         modelLayers.remove(Objectives.INPUT);
-        checkSize(modelLayers);
+        Map<String, long[]> ownSizes = checkSize(modelLayers);
+        Map<String, ReceptiveField> fields = new HashMap<>();
+        Function<String, ReceptiveField> fieldOf = l -> fields.computeIfAbsent(l, k -> ReceptiveField.of(model, k));
         ReluRedirect redirect = new ReluRedirect(model, modelLayers);
         List<String> redirectLayers = new ArrayList<>(new LinkedHashSet<>(modelLayers));
         redirectLayers.addAll(redirect.extraLayers());
@@ -234,17 +240,17 @@ public final class FeatureVis {
                     leaf.setRequiresGradient(true);
                     try (GradientCollector gc = DjlSetup.engine().newGradientCollector()) {
                         NDArray images = stage != null ? stage.head(leaf) : inst.images(leaf);
-                        NDArray seen = transforms.apply(images, random);
+                        Transform.Placed seen = transforms.place(images, random);
                         Map<String, NDArray> acts = new HashMap<>();
                         boolean redirecting = step <= redirectSteps && redirect.applies();
                         if (!modelLayers.isEmpty()) {
-                            acts.putAll(model.forward(seen, redirecting ? redirectLayers : modelLayers));
+                            acts.putAll(model.forward(seen.images(), redirecting ? redirectLayers : modelLayers));
                         }
                         if (redirecting) {
                             redirect.apply(acts);
                         }
                         acts.put(Objectives.INPUT, images);
-                        NDArray v = objective.perImage(acts);
+                        NDArray v = objective.perImage(acts, new Seen(seen.placement(), fieldOf, ownSizes));
                         gc.backward(v.sum().neg());
                         perImage = v.toFloatArray();
                     }
@@ -306,44 +312,67 @@ public final class FeatureVis {
     }
 
     /**
-     * Runs the objective once on grey images of the smallest size the transforms produce, so that a size the model
-     * cannot take, or an objective that does not fit the layer at that size, fails now with a clear message.
+     * Runs the model on a grey image of the size being optimised, for the layers' own sizes (which positions such as
+     * {@code layer:c@y,x} refer to), and the objective once on grey images of the smallest size the transforms
+     * produce, so that a size the model cannot take, or an objective that does not fit the layer, fails now with a
+     * clear message.
      */
-    private void checkSize(List<String> modelLayers) {
+    private Map<String, long[]> checkSize(List<String> modelLayers) {
         int minH = transforms.minOutputSize(height);
         int minW = transforms.minOutputSize(width);
-        int side = Math.min(minH, minW);
-        RuntimeException small = tryObjective(modelLayers, Math.max(1, minH), Math.max(1, minW));
-        if (small == null) {
-            return;
+        Map<String, long[]> ownSizes = new HashMap<>();
+        RuntimeException atSize = tryObjective(modelLayers, height, width, ownSizes, true);
+        int failedSide = Math.min(height, width);
+        if (atSize == null) {
+            atSize = tryObjective(modelLayers, Math.max(1, minH), Math.max(1, minW), ownSizes, false);
+            failedSide = Math.min(minH, minW);
+        }
+        if (atSize == null) {
+            return ownSizes;
         }
         // Only blame the size when the objective works at the model's own input size.
-        RuntimeException atOwnSize = tryObjective(modelLayers, model.input().height(), model.input().width());
+        RuntimeException atOwnSize = tryObjective(modelLayers, model.input().height(), model.input().width(),
+                new HashMap<>(), true);
         if (atOwnSize != null) {
             throw new ModelException("objective " + objective.description() + " cannot be computed on model '"
                     + model.name() + "': " + atOwnSize.getMessage(), atOwnSize);
         }
-        throw new ModelException("image size " + height + "x" + width + " is too small for model '"
-                + model.name() + "' and objective " + objective.description() + ": after the transforms ("
-                + transforms + ") the model sees images down to " + side + " px, and then: " + small.getMessage()
-                + ". Use a larger size (the model was built for " + model.input().height() + "x"
-                + model.input().width() + ")", small);
+        throw tooSmall(failedSide, atSize);
     }
 
-    /** Runs the objective once on grey h×w images; the failure, or null. */
-    private RuntimeException tryObjective(List<String> modelLayers, int h, int w) {
+    /**
+     * Runs the objective once on grey h×w images; the failure, or null. With {@code record}, the 4-D layers' sizes
+     * at this image size go into {@code sizes} (positions are read in them), else they are only read from it.
+     */
+    private RuntimeException tryObjective(List<String> modelLayers, int h, int w, Map<String, long[]> sizes,
+                                          boolean record) {
         try (NDManager m = model.newManager()) {
             NDArray grey = m.full(new Shape(batch, 3, h, w), 0.5f);
             Map<String, NDArray> acts = new HashMap<>();
             if (!modelLayers.isEmpty()) {
                 acts.putAll(model.forward(grey, modelLayers));
             }
+            if (record) {
+                acts.forEach((name, a) -> {
+                    if (a.getShape().dimension() == 4) {
+                        sizes.put(name, new long[] {a.getShape().get(2), a.getShape().get(3)});
+                    }
+                });
+            }
             acts.put(Objectives.INPUT, grey);
-            objective.perImage(acts);
+            objective.perImage(acts, new Seen(Placement.IDENTITY, null, sizes));
             return null;
         } catch (RuntimeException e) {
             return e;
         }
+    }
+
+    private ModelException tooSmall(int side, RuntimeException e) {
+        return new ModelException("image size " + height + "x" + width + " is too small for model '"
+                + model.name() + "' and objective " + objective.description() + ": after the transforms ("
+                + transforms + ") the model sees images down to " + side + " px, and then: " + e.getMessage()
+                + ". Use a larger size (the model was built for " + model.input().height() + "x"
+                + model.input().width() + ")", e);
     }
 
     private static double mean(float[] v) {

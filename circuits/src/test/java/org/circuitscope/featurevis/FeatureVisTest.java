@@ -209,4 +209,38 @@ class FeatureVisTest {
         ModelException none = assertThrows(ModelException.class, () -> FeatureVis.of(model).render());
         assertTrue(none.getMessage().contains("no objective"), none.getMessage());
     }
+
+    /** The position {row, column} where channel {@code channel} of {@code layer} is strongest on the image. */
+    static int[] strongestPosition(Model m, BufferedImage img, String layer, int channel) {
+        Tensor acts = m.run(Images.toTensor(List.of(img), img.getHeight(), img.getWidth()), layer).get(layer);
+        int h = (int) acts.dim(2);
+        int w = (int) acts.dim(3);
+        int best = 0;
+        float[] d = acts.data();
+        for (int k = 1; k < h * w; k++) {
+            if (d[channel * h * w + k] > d[channel * h * w + best]) {
+                best = k;
+            }
+        }
+        return new int[] {best / w, best % w};
+    }
+
+    @Test
+    void theNeuronOptimisedIsTheOneNamedInTheLayersOwnCoordinates() {
+        // r1 has stride 1 and r2 stride 2 on the 32x32 image; the transforms pad by 12 and crop by 12, so a position
+        // read in the transformed activations would sit about 6 pixels up and left of the one named
+        for (String unit : new String[] {"r1:2@9,22", "r1:5@23,8", "r2:3@4,11"}) {
+            org.circuitscope.model.Unit.Neuron n = (org.circuitscope.model.Unit.Neuron)
+                    org.circuitscope.model.Unit.parse(unit);
+            FeatureVisResult r = FeatureVis.of(model).objective(unit).size(32).steps(64).seed(1).render();
+            int[] at = strongestPosition(model, r.image(), n.layer(), n.channel());
+            System.out.printf("%s: strongest at %d,%d%n", unit, at[0], at[1]);
+            assertTrue(Math.abs(at[0] - n.y()) <= 1 && Math.abs(at[1] - n.x()) <= 1, unit + " is strongest at "
+                    + at[0] + "," + at[1] + " of its own layer");
+        }
+        ModelException outside = assertThrows(ModelException.class,
+                () -> FeatureVis.of(model).objective("r2:3@16,2").size(32).steps(1).render());
+        assertTrue(outside.getMessage().contains("outside layer 'r2'") && outside.getMessage().contains("16x16"),
+                outside.getMessage());
+    }
 }

@@ -67,4 +67,56 @@ class TransformsTest {
             }
         }
     }
+
+    /** The centre of mass (x, y) of the bright pixels of image 0, channel 0, in continuous coordinates. */
+    private static double[] spot(NDArray img) {
+        long h = img.getShape().get(2);
+        long w = img.getShape().get(3);
+        float[] v = img.get("0, 0").toFloatArray();
+        double sx = 0;
+        double sy = 0;
+        double s = 0;
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < w; j++) {
+                double a = Math.max(0, v[i * (int) w + j] - 0.5);
+                sx += a * (j + 0.5);
+                sy += a * (i + 0.5);
+                s += a;
+            }
+        }
+        return new double[] {sx / s, sy / s};
+    }
+
+    @Test
+    void placementSaysWhereTheStandardTransformsPutAPoint() {
+        try (NDManager m = DjlSetup.engine().newBaseManager()) {
+            // a bright 3x3 spot centred on (x, y) = (40.5, 12.5) of a grey 64x64 image
+            float[] v = new float[3 * 64 * 64];
+            java.util.Arrays.fill(v, 0.5f);
+            for (int c = 0; c < 3; c++) {
+                for (int i = 11; i <= 13; i++) {
+                    for (int j = 39; j <= 41; j++) {
+                        v[c * 4096 + i * 64 + j] = 1f;
+                    }
+                }
+            }
+            NDArray x = m.create(v, new Shape(1, 3, 64, 64));
+            Random r = new Random(5);
+            int turned = 0;
+            for (int k = 0; k < 12; k++) {
+                org.circuitscope.featurevis.transform.Transform.Placed p = Transforms.standard().place(x, r);
+                double[] expected = p.placement().apply(40.5, 12.5);
+                double[] found = spot(p.images());
+                assertEquals(expected[0], found[0], 0.35, "x, draw " + k + ": " + p.placement());
+                assertEquals(expected[1], found[1], 0.35, "y, draw " + k + ": " + p.placement());
+                turned += Math.abs(p.placement().xy()) > 1e-9 ? 1 : 0;
+                // apply and place draw alike: the same seed gives the same images
+                Random a = new Random(k);
+                Random b = new Random(k);
+                assertArrayEquals(Transforms.standard().apply(x, a).toFloatArray(),
+                        Transforms.standard().place(x, b).images().toFloatArray(), 0f);
+            }
+            assertTrue(turned > 0, "some draws rotate");
+        }
+    }
 }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.circuitscope.model.Layer;
 import org.circuitscope.model.Model;
@@ -61,7 +62,12 @@ public final class Objectives {
         return neuron(layer, channel, -1, -1);
     }
 
-    /** One neuron: a channel at position (y, x); negative y and x mean the centre. */
+    /**
+     * One neuron: a channel at position (y, x) of the layer on the image being optimised (negative y and x mean
+     * the centre). During the optimisation the model sees the image padded, shifted, scaled and turned; the neuron
+     * read is the one that looks at the same place of the image as (y, x) does on the untransformed image
+     * ({@link Seen}).
+     */
     public static VisObjective neuron(String layer, int channel, int y, int x) {
         checkIndex(channel, "channel");
         String d = layer + ":" + channel + (y < 0 ? "@centre" : "@" + y + "," + x);
@@ -71,20 +77,18 @@ public final class Objectives {
                 throw new ModelException("layer '" + layer + "' has no positions (shape "
                         + Arrays.toString(l.shape()) + "): use a channel objective (" + layer + ":" + channel + ")");
             }
-        }, a -> {
+        }, (a, seen) -> {
             if (a.getShape().dimension() != 4) {
                 throw new ModelException("neuron objective needs a spatial layer; '" + layer + "' has shape "
                         + a.getShape());
             }
-            long h = a.getShape().get(2);
-            long w = a.getShape().get(3);
-            long yy = y < 0 ? h / 2 : y;
-            long xx = x < 0 ? w / 2 : x;
-            if (yy >= h || xx >= w) {
-                throw new ModelException("neuron " + layer + ":" + channel + "@" + yy + "," + xx + " is outside the "
-                        + "layer's " + h + "x" + w + " positions at this image size");
+            long[] p;
+            try {
+                p = seen.position(layer, y, x, a.getShape().get(2), a.getShape().get(3));
+            } catch (ModelException e) {
+                throw new ModelException("neuron " + layer + ":" + channel + ": " + e.getMessage(), e);
             }
-            return a.get(new NDIndex(":, {}, {}, {}", channel, yy, xx));
+            return a.get(new NDIndex(":, {}, {}, {}", channel, p[0], p[1]));
         });
     }
 
@@ -378,10 +382,15 @@ public final class Objectives {
     private static final class Simple extends VisObjective {
         private final String layer;
         private final java.util.function.Consumer<Model> check;
-        private final Function<NDArray, NDArray> fn;
+        private final BiFunction<NDArray, Seen, NDArray> fn;
 
         Simple(String description, String layer, java.util.function.Consumer<Model> check,
                Function<NDArray, NDArray> fn) {
+            this(description, layer, check, (a, seen) -> fn.apply(a));
+        }
+
+        Simple(String description, String layer, java.util.function.Consumer<Model> check,
+               BiFunction<NDArray, Seen, NDArray> fn) {
             super(description);
             this.layer = layer;
             this.check = check;
@@ -390,12 +399,17 @@ public final class Objectives {
 
         @Override
         public NDArray perImage(Map<String, NDArray> acts) {
+            return perImage(acts, Seen.AS_IS);
+        }
+
+        @Override
+        public NDArray perImage(Map<String, NDArray> acts, Seen seen) {
             NDArray a = acts.get(layer);
             if (a == null) {
                 throw new ModelException("objective " + description() + " needs layer '" + layer
                         + "', which was not computed");
             }
-            return fn.apply(a);
+            return fn.apply(a, seen);
         }
 
         @Override

@@ -29,6 +29,15 @@ public abstract class VisObjective implements Objective {
      */
     public abstract NDArray perImage(Map<String, NDArray> activations);
 
+    /**
+     * The same for activations of transformed images: {@code seen} tells where the transforms put the image, so
+     * that an objective naming a position in a layer's own coordinates reads the position that looks at the same
+     * place (see {@link Seen}). Objectives that do not read positions ignore it.
+     */
+    public NDArray perImage(Map<String, NDArray> activations, Seen seen) {
+        return perImage(activations);
+    }
+
     /** The layers (model layer names, or {@link Objectives#INPUT}) this objective reads. */
     @Override
     public abstract Set<String> layers();
@@ -108,8 +117,13 @@ public abstract class VisObjective implements Objective {
 
         @Override
         public NDArray perImage(Map<String, NDArray> acts) {
-            NDArray x = a.perImage(acts);
-            NDArray y = b.perImage(acts);
+            return perImage(acts, Seen.AS_IS);
+        }
+
+        @Override
+        public NDArray perImage(Map<String, NDArray> acts, Seen seen) {
+            NDArray x = a.perImage(acts, seen);
+            NDArray y = b.perImage(acts, seen);
             return sign > 0 ? x.add(y) : x.sub(y);
         }
 
@@ -137,7 +151,12 @@ public abstract class VisObjective implements Objective {
 
         @Override
         public NDArray perImage(Map<String, NDArray> acts) {
-            NDArray v = inner.perImage(acts);
+            return perImage(acts, Seen.AS_IS);
+        }
+
+        @Override
+        public NDArray perImage(Map<String, NDArray> acts, Seen seen) {
+            NDArray v = inner.perImage(acts, seen);
             return factor == -1 ? v.neg() : v.mul((float) factor);
         }
 
@@ -164,7 +183,12 @@ public abstract class VisObjective implements Objective {
 
         @Override
         public NDArray perImage(Map<String, NDArray> acts) {
-            NDArray v = inner.perImage(acts);
+            return perImage(acts, Seen.AS_IS);
+        }
+
+        @Override
+        public NDArray perImage(Map<String, NDArray> acts, Seen seen) {
+            NDArray v = inner.perImage(acts, seen);
             int n = (int) v.getShape().get(0);
             if (index >= n) {
                 throw new org.circuitscope.model.ModelException("objective " + description() + " is for image "

@@ -14,6 +14,17 @@ public interface Transform {
     /** The transformed batch; {@code random} is the run's seeded generator (the only source of randomness). */
     NDArray apply(NDArray images, Random random);
 
+    /**
+     * The transformed batch and where the input's points landed in it. Lucid's transforms ({@link Transforms})
+     * know their geometry; any other transform is taken to keep the image's scale and centre
+     * ({@link Placement#centred}).
+     */
+    default Placed place(NDArray images, Random random) {
+        NDArray out = apply(images, random);
+        return new Placed(out, Placement.centred(images.getShape().get(2), images.getShape().get(3),
+                out.getShape().get(2), out.getShape().get(3)));
+    }
+
     /** The smallest side this transform can produce from a side of {@code size} (to check a model can run on it). */
     default int minOutputSize(int size) {
         return size;
@@ -22,5 +33,9 @@ public interface Transform {
     /** This transform, then {@code next}. */
     default Transform then(Transform next) {
         return Transforms.compose(this, next);
+    }
+
+    /** A transformed batch and where the transform put the points of the original. */
+    record Placed(NDArray images, Placement placement) {
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.circuitscope.featurevis.transform.Transform.Placed;
 
 /**
  * The transforms of Lucid's {@code optvis.transform}: constant padding, jitter (random crop), random scale and random
@@ -22,7 +23,7 @@ public final class Transforms {
 
     /** No change. */
     public static Transform none() {
-        return named("none", (x, r) -> x, s -> s);
+        return named("none", (x, r) -> new Placed(x, Placement.IDENTITY), s -> s);
     }
 
     /** Pads each side by {@code pixels} with a constant value (Lucid pads with 0.5, mid grey). */
@@ -30,8 +31,9 @@ public final class Transforms {
         if (pixels < 0) {
             throw new IllegalArgumentException("padding must be 0 or more, not " + pixels);
         }
-        return named("pad(" + pixels + ")", (x, r) -> pixels == 0 ? x
-                : x.pad(new Shape(pixels, pixels, pixels, pixels), value), s -> s + 2 * pixels);
+        return named("pad(" + pixels + ")", (x, r) -> pixels == 0 ? new Placed(x, Placement.IDENTITY)
+                : new Placed(x.pad(new Shape(pixels, pixels, pixels, pixels), value),
+                        Placement.shift(pixels, pixels)), s -> s + 2 * pixels);
     }
 
     public static Transform pad(int pixels) {
@@ -45,7 +47,7 @@ public final class Transforms {
         }
         return named("jitter(" + pixels + ")", (x, r) -> {
             if (pixels == 0) {
-                return x;
+                return new Placed(x, Placement.IDENTITY);
             }
             long h = x.getShape().get(2);
             long w = x.getShape().get(3);
@@ -54,7 +56,8 @@ public final class Transforms {
             }
             int dy = r.nextInt(pixels + 1);
             int dx = r.nextInt(pixels + 1);
-            return x.get(new NDIndex(":, :, {}:{}, {}:{}", dy, dy + h - pixels, dx, dx + w - pixels));
+            return new Placed(x.get(new NDIndex(":, :, {}:{}, {}:{}", dy, dy + h - pixels, dx, dx + w - pixels)),
+                    Placement.shift(-dx, -dy));
         }, s -> s - pixels);
     }
 
@@ -72,9 +75,9 @@ public final class Transforms {
             int oh = Math.max(1, (int) Math.round(h * s));
             int ow = Math.max(1, (int) Math.round(w * s));
             if (oh == h && ow == w) {
-                return x;
+                return new Placed(x, Placement.IDENTITY);
             }
-            return resize(x, oh, ow);
+            return new Placed(resize(x, oh, ow), Placement.scale(ow / (double) w, oh / (double) h));
         }, s -> (int) Math.floor(s * min));
     }
 
@@ -96,7 +99,11 @@ public final class Transforms {
         return named("rotate[" + Arrays.stream(d).min().orElse(0) + ", " + Arrays.stream(d).max().orElse(0) + "]",
                 (x, r) -> {
                     double a = d[r.nextInt(d.length)];
-                    return a == 0 ? x : rotate(x, Math.toRadians(a));
+                    if (a == 0) {
+                        return new Placed(x, Placement.IDENTITY);
+                    }
+                    return new Placed(rotate(x, Math.toRadians(a)), Placement.rotation(Math.toRadians(a),
+                            (int) x.getShape().get(2), (int) x.getShape().get(3)));
                 }, s -> s);
     }
 
@@ -109,10 +116,13 @@ public final class Transforms {
         }
         return named(name.toString(), (x, r) -> {
             NDArray y = x;
+            Placement where = Placement.IDENTITY;
             for (Transform t : list) {
-                y = t.apply(y, r);
+                Placed p = t.place(y, r);
+                y = p.images();
+                where = where.then(p.placement());
             }
-            return y;
+            return new Placed(y, where);
         }, s -> {
             int v = s;
             for (Transform t : list) {
@@ -228,11 +238,22 @@ public final class Transforms {
         return corners.mul(m.create(wt, new Shape(1, 4, plane))).sum(new int[] {1}).reshape(s);
     }
 
-    private static Transform named(String name, Transform t, java.util.function.IntUnaryOperator size) {
+    /** A transform that knows where it puts the image's points. */
+    @FunctionalInterface
+    private interface Placing {
+        Placed place(NDArray images, Random random);
+    }
+
+    private static Transform named(String name, Placing t, java.util.function.IntUnaryOperator size) {
         return new Transform() {
             @Override
             public NDArray apply(NDArray images, Random random) {
-                return t.apply(images, random);
+                return t.place(images, random).images();
+            }
+
+            @Override
+            public Placed place(NDArray images, Random random) {
+                return t.place(images, random);
             }
 
             @Override
