@@ -47,6 +47,7 @@ public final class FeatureVisResult implements Displayable {
     private final String transforms;
     private final long seed;
     private final String model;
+    private String note = "";
 
     FeatureVisResult(String objective, List<String> labels, List<BufferedImage> images, List<float[]> trace,
                      Map<Integer, List<BufferedImage>> snapshots, boolean interrupted, int stepsDone,
@@ -103,6 +104,20 @@ public final class FeatureVisResult implements Displayable {
                 + labels.get(0).replaceAll(".*:", "") + "–" + labels.get(labels.size() - 1).replaceAll(".*:", "");
         return new FeatureVisResult(objective, labels, images, trace, Map.of(done, images), interrupted, done,
                 first.stepsPlanned, seconds, first.param, first.transforms, first.seed, first.model);
+    }
+
+    /**
+     * Adds a remark shown with the result (for example which layer a negative visualisation really optimised).
+     * Returns this result.
+     */
+    public FeatureVisResult note(String text) {
+        this.note = note.isEmpty() ? text : note + " " + text;
+        return this;
+    }
+
+    /** The remarks shown with the result, or "". */
+    public String note() {
+        return note;
     }
 
     /** The optimised images, one per batch entry. */
@@ -174,7 +189,7 @@ public final class FeatureVisResult implements Displayable {
                 + images.get(0).getHeight()) + ", " + stepsDone + (interrupted ? " of " + stepsPlanned
                 + " steps (INTERRUPTED)" : " steps") + ", " + param + ", seed " + seed + ", "
                 + String.format("%.1f s", seconds) + (t.length > 0 ? String.format(", objective %.4g → %.4g", t[0],
-                t[t.length - 1]) : "");
+                t[t.length - 1]) : "") + (note.isEmpty() ? "" : ". " + note);
     }
 
     @Override
@@ -196,7 +211,11 @@ public final class FeatureVisResult implements Displayable {
             sb.append(" · <span style=\"color:#b00\"><b>interrupted</b> after ").append(stepsDone).append(" of ")
                     .append(stepsPlanned).append(" steps (images as optimised so far)</span>");
         }
-        sb.append("</div><div style=\"display:flex;flex-wrap:wrap;gap:6px;align-items:flex-start\">");
+        sb.append("</div>");
+        if (!note.isEmpty()) {
+            sb.append("<div style=\"margin-bottom:4px\">").append(esc(note)).append("</div>");
+        }
+        sb.append("<div style=\"display:flex;flex-wrap:wrap;gap:6px;align-items:flex-start\">");
         int shown = images.isEmpty() ? 0 : images.get(0).getWidth() < 160 ? Math.min(160,
                 images.get(0).getWidth() * (images.size() > 16 ? 1 : 2)) : images.get(0).getWidth();
         for (int i = 0; i < images.size(); i++) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.circuitscope.examples.DatasetExamples;
 import org.circuitscope.featurevis.FeatureVis;
 import org.circuitscope.featurevis.FeatureVisResult;
 import org.circuitscope.featurevis.objectives.Objectives;
@@ -97,7 +98,15 @@ public final class FeatureVisMagic implements Magic {
         }
         Unit unit = Unit.parse(target);
         VisObjective objective = Objectives.unit(unit);
+        String note = "";
         if (a.flag("negative")) {
+            // after a ReLU the unit is 0 wherever it is not positive: minimising it would only switch it off
+            Unit before = DatasetExamples.beforeRelu(model.layers(), unit);
+            if (!before.equals(unit)) {
+                objective = Objectives.unit(before);
+                note = "Negative visualisation: " + unit + " follows a ReLU (it is never below 0), so this "
+                        + "minimises it before the ReLU, at " + before + ".";
+            }
             objective = objective.negate();
         }
         int batch = a.getInt("batch", 1, 1, 64);
@@ -109,7 +118,8 @@ public final class FeatureVisMagic implements Magic {
         }
         FeatureVis vis = FeatureVis.of(model).objective(objective).steps(steps).size(size).seed(seed)
                 .learningRate(lr).batch(batch).param(param(a));
-        return vis.render(context.progress("featurevis " + objective.description()));
+        FeatureVisResult result = vis.render(context.progress("featurevis " + objective.description()));
+        return note.isEmpty() ? result : result.note(note);
     }
 
     private static FeatureVisResult sheet(MagicContext context, Model model, String layerName, MagicArgs a,
