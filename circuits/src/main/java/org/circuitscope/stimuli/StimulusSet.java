@@ -66,6 +66,38 @@ public final class StimulusSet implements ImageSource {
         PLAIN, NOISE
     }
 
+    /**
+     * Which way round the two colours go: the shape in its colour on the background colour, as given
+     * ({@link #DARK_ON_LIGHT}, the default: black on white), or exchanged ({@link #LIGHT_ON_DARK}: white on black).
+     * A unit that answers bright lines on a dark ground barely answers the default stimuli; sweeping both
+     * polarities finds out which way round a unit prefers.
+     */
+    public enum Polarity {
+        DARK_ON_LIGHT("dark on light"), LIGHT_ON_DARK("light on dark");
+
+        private final String label;
+
+        Polarity(String label) {
+            this.label = label;
+        }
+
+        /** "dark on light" or "light on dark". */
+        public String label() {
+            return label;
+        }
+
+        /** {@code dark} (dark-on-light, dark_on_light) or {@code light} (light-on-dark, light_on_dark). */
+        public static Polarity parse(String text) {
+            String t = text.trim().toLowerCase(Locale.ROOT).replace('_', ' ').replace('-', ' ');
+            return switch (t) {
+                case "dark", "dark on light" -> DARK_ON_LIGHT;
+                case "light", "bright", "light on dark" -> LIGHT_ON_DARK;
+                default -> throw new IllegalArgumentException("unknown polarity '" + text + "': use dark (dark on "
+                        + "light), light (light on dark) or both");
+            };
+        }
+    }
+
     private final Kind kind;
     private int height = 224;
     private int width = 224;
@@ -74,7 +106,8 @@ public final class StimulusSet implements ImageSource {
     private final Map<String, double[]> values = new LinkedHashMap<>();
     private List<Color> colors = List.of(Color.BLACK);
     private List<Background> backgrounds = List.of(Background.PLAIN);
-    private Color backgroundColor = Color.WHITE;
+    private List<Color> backgroundColors = List.of(Color.WHITE);
+    private List<Polarity> polarities = List.of(Polarity.DARK_ON_LIGHT);
     private double noiseAmplitude = 0.3;
     private long seed = 1;
 
@@ -92,7 +125,8 @@ public final class StimulusSet implements ImageSource {
         values.forEach((k, v) -> s.values.put(k, v.clone()));
         s.colors = colors;
         s.backgrounds = backgrounds;
-        s.backgroundColor = backgroundColor;
+        s.backgroundColors = backgroundColors;
+        s.polarities = polarities;
         s.noiseAmplitude = noiseAmplitude;
         s.seed = seed;
         return s;
@@ -184,6 +218,7 @@ public final class StimulusSet implements ImageSource {
         return values("phase", degrees);
     }
 
+    /** The colours of the shape (default black); several are swept like any parameter. */
     public StimulusSet colors(Color... c) {
         if (c.length == 0) {
             throw new IllegalArgumentException("give at least one colour");
@@ -200,9 +235,37 @@ public final class StimulusSet implements ImageSource {
         return this;
     }
 
+    /** The colour behind the shape (default white). */
     public StimulusSet backgroundColor(Color c) {
-        this.backgroundColor = c;
+        return backgroundColors(c);
+    }
+
+    /** Colours behind the shape, swept like any parameter. */
+    public StimulusSet backgroundColors(Color... c) {
+        if (c.length == 0) {
+            throw new IllegalArgumentException("give at least one background colour");
+        }
+        this.backgroundColors = List.of(c);
         return this;
+    }
+
+    /** Which way round shape and background colours go (default {@link Polarity#DARK_ON_LIGHT}, as given). */
+    public StimulusSet polarities(Polarity... p) {
+        if (p.length == 0) {
+            throw new IllegalArgumentException("give at least one polarity");
+        }
+        this.polarities = List.of(p);
+        return this;
+    }
+
+    /** Both polarities: every stimulus as given and with shape and background colours exchanged. */
+    public StimulusSet bothPolarities() {
+        return polarities(Polarity.DARK_ON_LIGHT, Polarity.LIGHT_ON_DARK);
+    }
+
+    /** The polarities swept. */
+    public List<Polarity> polarities() {
+        return polarities;
     }
 
     /** How strong the noise of {@link Background#NOISE} is (0..1, default 0.3). */
@@ -242,6 +305,11 @@ public final class StimulusSet implements ImageSource {
         return centreX != null;
     }
 
+    /** The centre {x, y} of the stimuli in pixels from the top-left corner (the image centre unless set). */
+    public double[] centre() {
+        return new double[] {centreX != null ? centreX : width / 2.0, centreY != null ? centreY : height / 2.0};
+    }
+
     public int height() {
         return height;
     }
@@ -272,10 +340,6 @@ public final class StimulusSet implements ImageSource {
         };
     }
 
-    private boolean usesColour() {
-        return kind != Kind.GRATING && kind != Kind.BOUNDARY;
-    }
-
     private boolean usesBackground() {
         return kind != Kind.GRATING && kind != Kind.BOUNDARY;
     }
@@ -288,11 +352,17 @@ public final class StimulusSet implements ImageSource {
                 r.add(p);
             }
         }
-        if (usesColour() && colors.size() > 1) {
+        if (colors.size() > 1) {
             r.add("color");
+        }
+        if (backgroundColors.size() > 1) {
+            r.add("background color");
         }
         if (usesBackground() && backgrounds.size() > 1) {
             r.add("background");
+        }
+        if (polarities.size() > 1) {
+            r.add("polarity");
         }
         return r;
     }
@@ -302,8 +372,10 @@ public final class StimulusSet implements ImageSource {
         for (String p : kind.parameters) {
             d.add(valuesOf(p).length);
         }
-        d.add(usesColour() ? colors.size() : 1);
+        d.add(colors.size());
+        d.add(backgroundColors.size());
         d.add(usesBackground() ? backgrounds.size() : 1);
+        d.add(polarities.size());
         return d.stream().mapToInt(Integer::intValue).toArray();
     }
 
@@ -315,7 +387,10 @@ public final class StimulusSet implements ImageSource {
         return n;
     }
 
-    /** The parameter combination of image {@code index}: one index per parameter, then colour and background. */
+    /**
+     * The parameter combination of image {@code index}: one index per parameter, then colour, background colour,
+     * background and polarity.
+     */
     private int[] indices(int index) {
         int[] dims = dims();
         int[] r = new int[dims.length];
@@ -327,7 +402,11 @@ public final class StimulusSet implements ImageSource {
         return r;
     }
 
-    /** One row per image: image id, each numeric parameter, colour (#rrggbb) and background. */
+    /**
+     * One row per image: image id, each numeric parameter, the colours as drawn (shape {@code color} and
+     * {@code background color}, #rrggbb, after the polarity), {@code background} (plain or noise, for shapes) and
+     * {@code polarity}.
+     */
     public Table parameters() {
         int n = count();
         List<Column<?>> cols = new ArrayList<>();
@@ -350,21 +429,39 @@ public final class StimulusSet implements ImageSource {
             }
             cols.add(DoubleColumn.create(kind.parameters.get(a), col));
         }
-        if (usesColour()) {
-            String[] c = new String[n];
-            for (int i = 0; i < n; i++) {
-                c[i] = hex(colors.get(indices(i)[axes.size()]));
-            }
-            cols.add(StringColumn.create("color", c));
+        String[] fgs = new String[n];
+        String[] bgs = new String[n];
+        String[] pol = new String[n];
+        for (int i = 0; i < n; i++) {
+            Color[] drawn = drawnColours(indices(i));
+            fgs[i] = hex(drawn[0]);
+            bgs[i] = hex(drawn[1]);
+            pol[i] = polarities.get(indices(i)[axes.size() + 3]).label();
         }
+        cols.add(StringColumn.create("color", fgs));
+        cols.add(StringColumn.create("background color", bgs));
         if (usesBackground()) {
             String[] b = new String[n];
             for (int i = 0; i < n; i++) {
-                b[i] = backgrounds.get(indices(i)[axes.size() + 1]).name().toLowerCase(Locale.ROOT);
+                b[i] = backgrounds.get(indices(i)[axes.size() + 2]).name().toLowerCase(Locale.ROOT);
             }
             cols.add(StringColumn.create("background", b));
         }
+        cols.add(StringColumn.create("polarity", pol));
         return Table.create(kind.noun() + " stimuli", cols.toArray(Column[]::new));
+    }
+
+    /** The shape's and the background's colour as drawn for a parameter combination (after the polarity). */
+    private Color[] drawnColours(int[] ix) {
+        int np = kind.parameters.size();
+        Color fg = colors.get(ix[np]);
+        Color bg = backgroundColors.get(ix[np + 1]);
+        return polarities.get(ix[np + 3]) == Polarity.LIGHT_ON_DARK ? new Color[] {bg, fg} : new Color[] {fg, bg};
+    }
+
+    /** The polarity of image {@code index}. */
+    public Polarity polarity(int index) {
+        return polarities.get(indices(index)[kind.parameters.size() + 3]);
     }
 
     static String hex(Color c) {
@@ -386,11 +483,18 @@ public final class StimulusSet implements ImageSource {
             }
         }
         int np = kind.parameters.size();
-        if (usesColour() && colors.size() > 1) {
-            parts.add("color=" + hex(colors.get(ix[np])));
+        Color[] drawn = drawnColours(ix);
+        if (colors.size() > 1) {
+            parts.add("color=" + hex(drawn[0]));
+        }
+        if (backgroundColors.size() > 1) {
+            parts.add("background color=" + hex(drawn[1]));
         }
         if (usesBackground() && backgrounds.size() > 1) {
-            parts.add("background=" + backgrounds.get(ix[np + 1]).name().toLowerCase(Locale.ROOT));
+            parts.add("background=" + backgrounds.get(ix[np + 2]).name().toLowerCase(Locale.ROOT));
+        }
+        if (polarities.size() > 1) {
+            parts.add(polarities.get(ix[np + 3]).label());
         }
         return parts.isEmpty() ? kind.noun() : String.join(" ", parts);
     }
@@ -413,10 +517,10 @@ public final class StimulusSet implements ImageSource {
             p.put(kind.parameters.get(a), valuesOf(kind.parameters.get(a))[ix[a]]);
         }
         int np = kind.parameters.size();
-        Color fg = colors.get(usesColour() ? ix[np] : 0);
-        Background bgKind = backgrounds.get(usesBackground() ? ix[np + 1] : 0);
-        return Renderer.render(kind, p, fg, backgroundColor, bgKind, noiseAmplitude, seed, height, width,
-                centreX != null ? centreX : width / 2.0, centreY != null ? centreY : height / 2.0);
+        Color[] drawn = drawnColours(ix);
+        Background bgKind = backgrounds.get(usesBackground() ? ix[np + 2] : 0);
+        double[] c = centre();
+        return Renderer.render(kind, p, drawn[0], drawn[1], bgKind, noiseAmplitude, seed, height, width, c[0], c[1]);
     }
 
     /** Image {@code index} as a sample (id {@code kind#index}, label its varying parameters). */
@@ -465,6 +569,12 @@ public final class StimulusSet implements ImageSource {
                     + v.length + ")" : " " + Arrays.toString(Arrays.stream(v).mapToObj(StimulusSet::fmt)
                     .toArray()));
         }
+        if (colors.size() > 1 || !colors.get(0).equals(Color.BLACK) || backgroundColors.size() > 1
+                || !backgroundColors.get(0).equals(Color.WHITE)) {
+            sb.append(", colour ").append(colors.stream().map(StimulusSet::hex).toList()).append(" on ")
+                    .append(backgroundColors.stream().map(StimulusSet::hex).toList());
+        }
+        sb.append(", ").append(polarities.size() > 1 ? "both polarities" : polarities.get(0).label());
         return sb.append(")").toString();
     }
 }

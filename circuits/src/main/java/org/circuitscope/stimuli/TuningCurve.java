@@ -37,22 +37,28 @@ import org.jfree.chart.renderer.PaintScale;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.PaintScaleLegend;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.FloatColumn;
+import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 
 /**
  * A unit's response to a family of stimuli: {@code TuningCurve.of(model, Unit.parse("conv2:5"), Stimuli.curves()
  * .orientations(0, 360, 5))}. The stimuli are drawn at the model's input size and, unless they were given a centre,
- * centred on the receptive field of the position that is read: a neuron's own position, or for a channel its
- * centre position (H/2, W/2). A channel's response is its value there ({@link Reduce#CENTER}, the default) or
- * its maximum over positions ({@link Reduce#MAX}); a direction's is its projection there. The result holds the
- * parameter table with a {@code response} column, and a line chart over the first varying parameter (one series per
- * combination of the others) or, for two numeric parameters, a heatmap.
+ * centred on the receptive field of a position: a neuron's own, or for a channel its centre position (H/2, W/2).
+ * A neuron is read at its position. A channel (or a direction) is read by default at the best of the positions whose
+ * receptive field has the stimulus centre in its central half (so a stimulus that lands between two positions, or a
+ * unit whose field is not centred on its position, is still read where it responds); {@link Reduce#CENTER} reads the
+ * centre position only, {@link Reduce#MAX} the best position anywhere, {@link Reduce#MEAN} the mean over positions.
+ * The result holds the parameter table with a {@code response} column (and the {@code y}, {@code x} read when
+ * several positions were candidates), and a line chart over the first varying parameter (one series per combination
+ * of the others) or, for two numeric parameters, a heatmap. When the stimuli sweep both polarities the result says
+ * which one won; a curve that is flat says so instead of plotting rounding noise.
  */
 public final class TuningCurve implements Displayable {
     private final String model;
@@ -63,9 +69,10 @@ public final class TuningCurve implements Displayable {
     private final boolean partial;
     private final int measuredY;
     private final int measuredX;
+    private final String reading;
 
     private TuningCurve(String model, Unit unit, StimulusSet stimuli, Table table, float[] responses,
-                        boolean partial, int y, int x) {
+                        boolean partial, int y, int x, String reading) {
         this.model = model;
         this.unit = unit;
         this.stimuli = stimuli;
@@ -74,26 +81,37 @@ public final class TuningCurve implements Displayable {
         this.partial = partial;
         this.measuredY = y;
         this.measuredX = x;
+        this.reading = reading;
     }
 
     public static TuningCurve of(Model model, Unit unit, StimulusSet stimuli) {
-        return of(model, unit, stimuli, Reduce.CENTER, Progress.NONE);
+        return of(model, unit, stimuli, Progress.NONE);
     }
 
     public static TuningCurve of(Model model, String unit, StimulusSet stimuli) {
         return of(model, Unit.parse(unit), stimuli);
     }
 
+    /** Read at the best position of the receptive field around the stimulus centre (see the class comment). */
     public static TuningCurve of(Model model, Unit unit, StimulusSet stimuli, Progress progress) {
-        return of(model, unit, stimuli, Reduce.CENTER, progress);
+        return measure(model, unit, stimuli, null, progress);
     }
 
-    /** @param reduce CENTER (the value at the measured position) or MAX (the maximum over positions) */
+    /**
+     * @param reduce CENTER (the value at the centre position), MAX (the maximum over positions) or MEAN, instead of
+     *               the best position of the receptive field
+     */
     public static TuningCurve of(Model model, Unit unit, StimulusSet stimuli, Reduce reduce, Progress progress) {
         if (reduce != Reduce.CENTER && reduce != Reduce.MAX && reduce != Reduce.MEAN) {
             throw new IllegalArgumentException("a tuning curve reads one number per stimulus: use center, max or "
                     + "mean, not " + reduce);
         }
+        return measure(model, unit, stimuli, reduce, progress);
+    }
+
+    /** {@code reduce} null: the best position of the receptive field. */
+    private static TuningCurve measure(Model model, Unit unit, StimulusSet stimuli, Reduce reduce,
+                                       Progress progress) {
         Layer layer = model.layers().get(unit.layer());
         int channels = (int) layer.channels();
         int h = layer.spatial() ? (int) layer.shape()[2] : 1;
@@ -124,18 +142,33 @@ public final class TuningCurve implements Displayable {
                     + (channels - 1) + "); there is no channel " + channel);
         }
         StimulusSet set = stimuli.copy().size(model.input());
-        if (!stimuli.hasCentre()) {
-            ReceptiveField rf = ReceptiveField.of(model, layer.name());
-            if (!rf.whole()) {
-                double[] c = rf.centre(y, x);
-                set.centre(Math.max(0, Math.min(set.width(), c[0])), Math.max(0, Math.min(set.height(), c[1])));
-            }
+        ReceptiveField rf = layer.spatial() ? ReceptiveField.of(model, layer.name()) : null;
+        if (!stimuli.hasCentre() && rf != null && !rf.whole()) {
+            double[] c = rf.centre(y, x);
+            set.centre(Math.max(0, Math.min(set.width(), c[0])), Math.max(0, Math.min(set.height(), c[1])));
         }
+        boolean neuron = unit instanceof Unit.Neuron;
+        int[] candidates;
+        String reading;
+        if (neuron || reduce == Reduce.CENTER || !layer.spatial()) {
+            candidates = new int[] {y * w + x};
+            reading = "read at " + y + "," + x;
+        } else if (reduce == Reduce.MAX || reduce == Reduce.MEAN) {
+            candidates = java.util.stream.IntStream.range(0, h * w).toArray();
+            reading = reduce == Reduce.MAX ? "read at the best of all " + h + "×" + w + " positions"
+                    : "the mean over all " + h + "×" + w + " positions";
+        } else {
+            candidates = fieldPositions(rf, set.centre(), h, w, y, x);
+            reading = candidates.length == 1 ? "read at " + y + "," + x : "read at the best of the "
+                    + candidates.length + " positions around " + y + "," + x + " whose receptive field has the "
+                    + "stimulus centre in its central half";
+        }
+        boolean mean = reduce == Reduce.MEAN;
         int n = set.count();
         float[] out = new float[n];
+        int[] at = new int[n];
         int done = 0;
         boolean partial = false;
-        boolean neuron = unit instanceof Unit.Neuron;
         int hw = h * w;
         // Batches grow while they take under 0.1 s and shrink above 0.25 s, so that an interrupt is seen within a
         // fraction of a second on a large model too, and the partial curve is returned.
@@ -156,16 +189,19 @@ public final class TuningCurve implements Displayable {
                 float[] d = t.data();
                 for (int i = 0; i < m; i++) {
                     int base = i * channels * hw;
-                    float v;
-                    if (direction != null) {
-                        v = reduceDirection(d, base, direction, hw, neuron || reduce == Reduce.CENTER
-                                ? y * w + x : -1, reduce);
-                    } else if (neuron || reduce == Reduce.CENTER) {
-                        v = d[base + channel * hw + y * w + x];
-                    } else {
-                        v = reduce.apply(d, base + channel * hw, h, w);
+                    double best = Double.NEGATIVE_INFINITY;
+                    double sum = 0;
+                    int where = candidates[0];
+                    for (int p : candidates) {
+                        double v = direction != null ? dot(d, base, direction, hw, p) : d[base + channel * hw + p];
+                        sum += v;
+                        if (v > best) {
+                            best = v;
+                            where = p;
+                        }
                     }
-                    out[done + i] = v;
+                    out[done + i] = (float) (mean ? sum / candidates.length : best);
+                    at[done + i] = where;
                 }
                 done += m;
                 long took = System.nanoTime() - t0;
@@ -179,23 +215,48 @@ public final class TuningCurve implements Displayable {
         Table params = set.parameters().first(done);
         float[] r = java.util.Arrays.copyOf(out, done);
         params.addColumns(FloatColumn.create("response", r));
+        if (candidates.length > 1 && !mean) {
+            int[] ys = new int[done];
+            int[] xs = new int[done];
+            for (int i = 0; i < done; i++) {
+                ys[i] = at[i] / w;
+                xs[i] = at[i] % w;
+            }
+            params.addColumns(IntColumn.create("y", ys), IntColumn.create("x", xs));
+        }
         params.setName("tuning of " + unit + " in " + model.name() + " to " + set.name());
-        return new TuningCurve(model.name(), unit, set, params, r, partial, y, x);
+        return new TuningCurve(model.name(), unit, set, params, r, partial, y, x, reading);
     }
 
-    private static float reduceDirection(float[] d, int base, float[] v, int hw, int position, Reduce reduce) {
-        double best = reduce == Reduce.MAX ? Double.NEGATIVE_INFINITY : 0;
-        for (int p = 0; p < hw; p++) {
-            if (position >= 0 && p != position) {
-                continue;
-            }
-            double s = 0;
-            for (int c = 0; c < v.length; c++) {
-                s += (double) v[c] * d[base + c * hw + p];
-            }
-            best = position >= 0 ? s : reduce == Reduce.MAX ? Math.max(best, s) : best + s / hw;
+    /**
+     * The positions whose receptive field has {@code centre} (x, y in input pixels) in its central half, or the
+     * position (y, x) alone when there are none.
+     */
+    private static int[] fieldPositions(ReceptiveField rf, double[] centre, int h, int w, int y, int x) {
+        if (rf == null || rf.whole()) {
+            return new int[] {y * w + x};
         }
-        return (float) best;
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < w; j++) {
+                double[] c = rf.centre(i, j);
+                if (Math.abs(c[0] - centre[0]) <= rf.sizeX() / 4.0 && Math.abs(c[1] - centre[1]) <= rf.sizeY() / 4.0) {
+                    out.add(i * w + j);
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            return new int[] {y * w + x};
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static double dot(float[] d, int base, float[] v, int hw, int p) {
+        double s = 0;
+        for (int c = 0; c < v.length; c++) {
+            s += (double) v[c] * d[base + c * hw + p];
+        }
+        return s;
     }
 
     /** The parameters of each stimulus and the unit's {@code response}. */
@@ -220,9 +281,53 @@ public final class TuningCurve implements Displayable {
         return partial;
     }
 
-    /** The layer position that was read (row, column). */
+    /**
+     * The layer position whose receptive field the stimuli are centred on (row, column); for a channel read at the
+     * best position of its field, the table's {@code y} and {@code x} say where each response was read.
+     */
     public int[] position() {
         return new int[] {measuredY, measuredX};
+    }
+
+    /** How the responses were read, e.g. "read at the best of the 4 positions around 4,4 ...". */
+    public String reading() {
+        return reading;
+    }
+
+    /**
+     * Whether the curve is flat: every response the same to within a millionth of their size (or of 1), as when
+     * the unit is silent for every stimulus. A flat curve has no peak worth the name.
+     */
+    public boolean flat() {
+        if (responses.length == 0) {
+            return true;
+        }
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (float v : responses) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        return hi - lo <= 1e-6 * Math.max(1.0, Math.max(Math.abs(hi), Math.abs(lo)));
+    }
+
+    /**
+     * When the stimuli sweep both polarities: the strongest response under each, polarity by polarity (in the
+     * order of {@link StimulusSet#polarities()}); otherwise one entry.
+     */
+    public Map<StimulusSet.Polarity, Float> peakByPolarity() {
+        Map<StimulusSet.Polarity, Float> best = new LinkedHashMap<>();
+        stimuli.polarities().forEach(p -> best.put(p, Float.NEGATIVE_INFINITY));
+        for (int i = 0; i < responses.length; i++) {
+            best.merge(stimuli.polarity(i), responses[i], Math::max);
+        }
+        best.values().removeIf(v -> v == Float.NEGATIVE_INFINITY);
+        return best;
+    }
+
+    /** The polarity of the strongest response. */
+    public StimulusSet.Polarity winningPolarity() {
+        return stimuli.polarity(peakIndex());
     }
 
     /** The index (row of {@link #table()}) of the strongest response. */
@@ -261,7 +366,29 @@ public final class TuningCurve implements Displayable {
     }
 
     private String title() {
-        return unit + " (" + model + ") vs " + stimuli.name() + (partial ? " [partial]" : "");
+        return unit + " (" + model + ") vs " + stimuli.name() + (partial ? " [partial]" : "")
+                + (flat() ? " [flat]" : "");
+    }
+
+    private String flatText() {
+        return String.format(Locale.ROOT, "flat: every response is %.4g, so %s does not respond to these stimuli "
+                + "where it is read (try the other polarity, other sizes or positions, or --reduce max)",
+                responses.length == 0 ? 0f : responses[0], unit);
+    }
+
+    /** A flat curve: a fixed axis around its value (not rounding noise blown up) and a line that says so. */
+    private void markFlat(JFreeChart chart, NumberAxis axis) {
+        if (!flat() || responses.length == 0) {
+            return;
+        }
+        if (axis != null) {
+            double v = responses[0];
+            double pad = Math.max(1, Math.abs(v) * 0.5);
+            axis.setRange(v - pad, v + pad);
+        }
+        TextTitle note = new TextTitle(flatText(), new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        note.setPaint(new Color(160, 0, 0));
+        chart.addSubtitle(note);
     }
 
     /** Response over the first varying parameter, one series per combination of the other varying parameters. */
@@ -291,6 +418,7 @@ public final class TuningCurve implements Displayable {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(220, 220, 220));
         plot.setRangeGridlinePaint(new Color(220, 220, 220));
+        markFlat(chart, (NumberAxis) plot.getRangeAxis());
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, responses.length <= 100);
         for (int s = 0; s < series.size(); s++) {
             r.setSeriesStroke(s, new BasicStroke(2f));
@@ -329,7 +457,7 @@ public final class TuningCurve implements Displayable {
             lo = Math.min(lo, responses[i]);
             hi = Math.max(hi, responses[i]);
         }
-        if (!(hi > lo)) {
+        if (!(hi > lo) || flat()) {
             hi = lo + 1;
         }
         DefaultXYZDataset data = new DefaultXYZDataset();
@@ -352,6 +480,7 @@ public final class TuningCurve implements Displayable {
         legend.setPosition(RectangleEdge.RIGHT);
         legend.setMargin(4, 4, 4, 4);
         chart.addSubtitle(legend);
+        markFlat(chart, null);
         chart.setBackgroundPaint(Color.WHITE);
         return chart;
     }
@@ -436,9 +565,8 @@ public final class TuningCurve implements Displayable {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("text/plain", toString());
         StringBuilder sb = new StringBuilder("<div class=\"circuitscope-tuning\"><p><b>")
-                .append(Html.escape(title())).append("</b>: ").append(responses.length).append(" stimuli, read at ")
-                .append(measuredY).append(",").append(measuredX).append("; peak ")
-                .append(Html.escape(peakText())).append("</p>");
+                .append(Html.escape(title())).append("</b>: ").append(responses.length).append(" stimuli, ")
+                .append(Html.escape(reading)).append("; peak ").append(Html.escape(peakText())).append("</p>");
         sb.append("<img src=\"data:image/png;base64,").append(png64(chartImage)).append("\"/><br/>");
         sb.append("<img src=\"data:image/png;base64,").append(png64(strip(12))).append("\"/>");
         sb.append("<details><summary>table</summary>");
@@ -453,15 +581,26 @@ public final class TuningCurve implements Displayable {
         if (responses.length == 0) {
             return "none (no stimuli)";
         }
+        if (flat()) {
+            return "none (" + flatText() + ")";
+        }
         int p = peakIndex();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%.4g", responses[p]));
-        String d = stimuli.describe(p);
-        return sb.append(" at ").append(d).toString();
+        sb.append(" at ").append(stimuli.describe(p));
+        Map<StimulusSet.Polarity, Float> byPolarity = peakByPolarity();
+        if (byPolarity.size() > 1) {
+            StimulusSet.Polarity won = winningPolarity();
+            sb.append("; ").append(won.label()).append(" won (");
+            List<String> parts = new ArrayList<>();
+            byPolarity.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "best %s %.4g", k.label(), v)));
+            sb.append(String.join(", ", parts)).append(")");
+        }
+        return sb.toString();
     }
 
     @Override
     public String toString() {
-        return title() + ": " + responses.length + " stimuli; peak " + peakText();
+        return title() + ": " + responses.length + " stimuli, " + reading + "; peak " + peakText();
     }
 
     /** The stimuli as a plain image source (for activations or dataset examples). */

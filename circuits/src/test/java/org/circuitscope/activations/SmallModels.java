@@ -53,6 +53,11 @@ public final class SmallModels {
      * counter-clockwise from the x axis with y up) → relu.
      */
     public static Model lineDetector(double degrees, int size, int k) {
+        return lineDetector(degrees, size, k, false);
+    }
+
+    /** The same detector, of bright lines on a dark background when {@code bright}. */
+    public static Model lineDetector(double degrees, int size, int k, boolean bright) {
         float[] w = new float[3 * k * k];
         double t = Math.toRadians(degrees);
         double sum = 0;
@@ -71,7 +76,8 @@ public final class SmallModels {
         float mean = (float) (sum / (k * k));
         for (int c = 0; c < 3; c++) {
             for (int p = 0; p < k * k; p++) {
-                w[c * k * k + p] = -(plane[p] - mean); // dark line on a light background: negative weights on it
+                // a dark line on a light background: negative weights on it; a bright one: positive
+                w[c * k * k + p] = (bright ? 1 : -1) * (plane[p] - mean);
             }
         }
         byte[] bytes = new TestGraphs(7).opset(13).input("x", 1, 3, size, size)
@@ -79,7 +85,7 @@ public final class SmallModels {
                 .node("Conv", list("x", "w"), list("line"), ints("pads", k / 2, k / 2, k / 2, k / 2))
                 .node("Relu", "line", "relu")
                 .output("relu").bytes();
-        return Model.fromOnnx(bytes, "line" + (int) degrees, null);
+        return Model.fromOnnx(bytes, (bright ? "brightline" : "line") + (int) degrees, null);
     }
 
     /** Seeded random RGB images. */

@@ -1,6 +1,7 @@
 package org.circuitscope.stimuli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,7 +102,7 @@ class StimuliTest {
         Table t = s.parameters();
         assertEquals(s.count(), t.rowCount());
         assertEquals(List.of("index", "image", "orientation", "radius", "thickness", "span", "color",
-                "background"), t.columnNames());
+                "background color", "background", "polarity"), t.columnNames());
         assertEquals(5.0, t.doubleColumn("orientation").get(12));
         assertEquals(355.0, t.doubleColumn("orientation").get(s.count() - 1));
         assertEquals("#ff0000", t.stringColumn("color").get(2));
@@ -156,12 +157,113 @@ class StimuliTest {
             assertTrue(tc.chart().getXYPlot().getRenderer() instanceof XYBlockRenderer);
             assertTrue(tc.lineChart().getXYPlot().getDataset().getSeriesCount() == 3);
             // the same stimuli through activations, centre position: the same numbers
+            TuningCurve centre = TuningCurve.of(model, Unit.parse("relu:0"), curves, Reduce.CENTER,
+                    org.circuitscope.progress.Progress.NONE);
             ActivationResult acts = Activations.of(model).layers("relu").reduce(Reduce.CENTER)
-                    .run(tc.stimuli());
+                    .run(centre.stimuli());
             float[] col = acts.column("relu:0");
             for (int i = 0; i < col.length; i++) {
-                assertEquals(tc.responses()[i], col[i], 1e-5f * Math.max(1f, Math.abs(col[i])));
+                assertEquals(centre.responses()[i], col[i], 1e-5f * Math.max(1f, Math.abs(col[i])));
+                // the best position of the field is at least the centre position
+                assertTrue(tc.responses()[i] >= col[i] - 1e-5f, i + ": " + tc.responses()[i] + " < " + col[i]);
             }
+        }
+    }
+
+    @Test
+    void polarityExchangesShapeAndBackgroundColours() {
+        StimulusSet dark = Stimuli.lines().size(40, 40).orientations(30).thickness(3);
+        StimulusSet light = dark.copy().polarities(StimulusSet.Polarity.LIGHT_ON_DARK);
+        BufferedImage a = dark.render(0);
+        BufferedImage b = light.render(0);
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 40; x++) {
+                assertEquals(255 - (a.getRGB(x, y) & 0xff), b.getRGB(x, y) & 0xff, 1, "pixel " + x + "," + y);
+            }
+        }
+        assertEquals(0xffffff, a.getRGB(0, 0) & 0xffffff, "dark on light: white ground");
+        assertEquals(0, b.getRGB(0, 0) & 0xffffff, "light on dark: black ground");
+        StimulusSet both = Stimuli.curves().size(32, 32).orientations(0, 360, 90).colors(Color.RED)
+                .backgroundColors(Color.BLACK, Color.GRAY).bothPolarities();
+        assertEquals(4 * 2 * 2, both.count());
+        assertEquals(List.of("orientation", "background color", "polarity"), both.varying());
+        Table t = both.parameters();
+        // the colours as drawn: image 1 is red on black exchanged, black on red
+        assertEquals("#ff0000", t.stringColumn("color").get(0));
+        assertEquals("#000000", t.stringColumn("background color").get(0));
+        assertEquals("dark on light", t.stringColumn("polarity").get(0));
+        assertEquals("#000000", t.stringColumn("color").get(1));
+        assertEquals("#ff0000", t.stringColumn("background color").get(1));
+        assertEquals("light on dark", t.stringColumn("polarity").get(1));
+        assertEquals(StimulusSet.Polarity.LIGHT_ON_DARK, both.polarity(1));
+        assertTrue(both.sample(1).label().contains("light on dark"), both.sample(1).label());
+        assertEquals(StimulusSet.Polarity.LIGHT_ON_DARK, StimulusSet.Polarity.parse("light"));
+        assertThrows(IllegalArgumentException.class, () -> StimulusSet.Polarity.parse("grey"));
+    }
+
+    @Test
+    void aBrightLineDetectorIsFoundOnlyWithLightOnDarkAndTheCurveSaysWhichPolarityWon() {
+        double planted = 40;
+        try (Model model = SmallModels.lineDetector(planted, 48, 15, true)) {
+            StimulusSet lines = Stimuli.lines().orientations(0, 180, 5).thickness(2);
+            TuningCurve dark = TuningCurve.of(model, Unit.parse("relu:0"), lines);
+            TuningCurve light = TuningCurve.of(model, Unit.parse("relu:0"),
+                    lines.copy().polarities(StimulusSet.Polarity.LIGHT_ON_DARK));
+            TuningCurve both = TuningCurve.of(model, Unit.parse("relu:0"), lines.copy().bothPolarities());
+            System.out.printf("bright line detector at %.0f°: dark on light peaks at %.0f° (%.3f), light on dark at "
+                    + "%.0f° (%.3f)%n", planted, dark.peak("orientation"), dark.peakResponse(),
+                    light.peak("orientation"), light.peakResponse());
+            assertTrue(off(light.peak("orientation"), planted) <= 5, "light on dark peaks at "
+                    + light.peak("orientation"));
+            assertTrue(dark.peakResponse() < 0.5 * light.peakResponse(), "dark on light answers less");
+            assertEquals(72, both.table().rowCount());
+            assertEquals(StimulusSet.Polarity.LIGHT_ON_DARK, both.winningPolarity());
+            assertEquals(light.peakResponse(), both.peakResponse(), 1e-6f);
+            assertTrue(off(both.peak("orientation"), planted) <= 5);
+            assertEquals(2, both.peakByPolarity().size());
+            assertTrue(both.toString().contains("light on dark won"), both.toString());
+            // one series per polarity
+            assertEquals(2, both.lineChart().getXYPlot().getDataset().getSeriesCount());
+        }
+    }
+
+    private static double off(double a, double b) {
+        return Math.abs(((a - b) % 180 + 270) % 180 - 90);
+    }
+
+    @Test
+    void theBestPositionOfTheFieldIsReadWhenTheStimulusMissesTheCentrePosition() {
+        try (Model model = SmallModels.lineDetector(0, 48, 15, true)) {
+            // the stimuli drawn 3 pixels below the centre of the centre position's field (24.5, 24.5)
+            StimulusSet lines = Stimuli.lines().orientations(0, 180, 15).thickness(2).lengths(10)
+                    .polarities(StimulusSet.Polarity.LIGHT_ON_DARK).centre(24.5, 27.5);
+            TuningCurve field = TuningCurve.of(model, Unit.parse("relu:0"), lines);
+            TuningCurve centre = TuningCurve.of(model, Unit.parse("relu:0"), lines, Reduce.CENTER,
+                    org.circuitscope.progress.Progress.NONE);
+            int p = field.peakIndex();
+            assertEquals(0, field.peak("orientation"));
+            assertEquals(27, field.table().intColumn("y").get(p), "read where the stimulus is");
+            assertTrue(field.peakResponse() > centre.peakResponse() * 1.2, field.peakResponse() + " vs centre "
+                    + centre.peakResponse());
+            assertTrue(field.reading().contains("best of the"), field.reading());
+        }
+    }
+
+    @Test
+    void aFlatCurveSaysSoInsteadOfPlottingNoise() {
+        try (Model model = SmallModels.lineDetector(30, 48, 15)) {
+            // no contrast at all: the zero-sum detector answers 0 everywhere
+            StimulusSet blank = Stimuli.lines().orientations(0, 180, 10).colors(Color.WHITE);
+            TuningCurve tc = TuningCurve.of(model, Unit.parse("relu:0"), blank);
+            assertTrue(tc.flat());
+            assertTrue(tc.toString().contains("flat: every response is 0") && tc.toString().contains("[flat]"),
+                    tc.toString());
+            org.jfree.data.Range range = tc.lineChart().getXYPlot().getRangeAxis().getRange();
+            assertTrue(range.getLength() >= 1, "a fixed axis, not rounding noise: " + range);
+            assertTrue(((String) tc.representations().get("text/html")).contains("does not respond"));
+            TuningCurve lines = TuningCurve.of(model, Unit.parse("relu:0"), Stimuli.lines().orientations(0, 180,
+                    10));
+            assertFalse(lines.flat());
         }
     }
 }
