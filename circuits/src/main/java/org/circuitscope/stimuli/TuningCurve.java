@@ -52,8 +52,8 @@ import tech.tablesaw.api.Table;
  * .orientations(0, 360, 5))}. The stimuli are drawn at the model's input size and, unless they were given a centre,
  * centred on the receptive field of a position: a neuron's own, or for a channel its centre position (H/2, W/2).
  * A neuron is read at its position. A channel (or a direction) is read by default at the best of the positions whose
- * receptive field has the stimulus centre in its central half (so a stimulus that lands between two positions, or a
- * unit whose field is not centred on its position, is still read where it responds); {@link Reduce#CENTER} reads the
+ * receptive field is centred within one stride of the stimulus centre (so a stimulus that lands between positions,
+ * or a unit that answers best slightly off its field's centre, is still read where it responds); {@link Reduce#CENTER} reads the
  * centre position only, {@link Reduce#MAX} the best position anywhere, {@link Reduce#MEAN} the mean over positions.
  * The result holds the parameter table with a {@code response} column (and the {@code y}, {@code x} read when
  * several positions were candidates), and a line chart over the first varying parameter (one series per combination
@@ -160,8 +160,8 @@ public final class TuningCurve implements Displayable {
         } else {
             candidates = fieldPositions(rf, set.centre(), h, w, y, x);
             reading = candidates.length == 1 ? "read at " + y + "," + x : "read at the best of the "
-                    + candidates.length + " positions around " + y + "," + x + " whose receptive field has the "
-                    + "stimulus centre in its central half";
+                    + candidates.length + " positions around " + y + "," + x + " whose receptive field is centred "
+                    + "within a stride of the stimulus";
         }
         boolean mean = reduce == Reduce.MEAN;
         int n = set.count();
@@ -229,8 +229,8 @@ public final class TuningCurve implements Displayable {
     }
 
     /**
-     * The positions whose receptive field has {@code centre} (x, y in input pixels) in its central half, or the
-     * position (y, x) alone when there are none.
+     * The positions whose receptive field is centred within one stride (the spacing of the positions) of
+     * {@code centre} (x, y in input pixels), or the position (y, x) alone when there are none.
      */
     private static int[] fieldPositions(ReceptiveField rf, double[] centre, int h, int w, int y, int x) {
         if (rf == null || rf.whole()) {
@@ -240,7 +240,7 @@ public final class TuningCurve implements Displayable {
         for (int i = 0; i < h; i++) {
             for (int j = 0; j < w; j++) {
                 double[] c = rf.centre(i, j);
-                if (Math.abs(c[0] - centre[0]) <= rf.sizeX() / 4.0 && Math.abs(c[1] - centre[1]) <= rf.sizeY() / 4.0) {
+                if (Math.abs(c[0] - centre[0]) <= rf.strideX() && Math.abs(c[1] - centre[1]) <= rf.strideY()) {
                     out.add(i * w + j);
                 }
             }
@@ -354,7 +354,9 @@ public final class TuningCurve implements Displayable {
 
     /** The heatmap for two varying numeric parameters, else the line chart. */
     public JFreeChart chart() {
-        List<String> varying = stimuli.varying();
+        List<String> varying = new ArrayList<>(stimuli.varying());
+        // both polarities: the heatmap shows the one that won
+        varying.remove("polarity");
         if (varying.size() == 2 && numeric(varying.get(0)) && numeric(varying.get(1))) {
             return heatmap(varying.get(0), varying.get(1));
         }
@@ -444,16 +446,25 @@ public final class TuningCurve implements Displayable {
         };
     }
 
-    /** Response over two numeric parameters as coloured blocks. */
+    /** Response over two numeric parameters as coloured blocks (for the winning polarity when both were shown). */
     public JFreeChart heatmap(String xName, String yName) {
-        int n = responses.length;
+        boolean bothWays = stimuli.polarities().size() > 1 && responses.length > 0;
+        StimulusSet.Polarity won = bothWays ? winningPolarity() : null;
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < responses.length; i++) {
+            if (won == null || stimuli.polarity(i) == won) {
+                rows.add(i);
+            }
+        }
+        int n = rows.size();
         double[][] xyz = new double[3][n];
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            xyz[0][i] = table.doubleColumn(xName).get(i);
-            xyz[1][i] = table.doubleColumn(yName).get(i);
-            xyz[2][i] = responses[i];
+        for (int k = 0; k < n; k++) {
+            int i = rows.get(k);
+            xyz[0][k] = table.doubleColumn(xName).get(i);
+            xyz[1][k] = table.doubleColumn(yName).get(i);
+            xyz[2][k] = responses[i];
             lo = Math.min(lo, responses[i]);
             hi = Math.max(hi, responses[i]);
         }
@@ -473,7 +484,8 @@ public final class TuningCurve implements Displayable {
         yAxis.setAutoRangeIncludesZero(false);
         XYPlot plot = new XYPlot(data, xAxis, yAxis, r);
         plot.setBackgroundPaint(Color.WHITE);
-        JFreeChart chart = new JFreeChart(title(), new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, false);
+        JFreeChart chart = new JFreeChart(title() + (won == null ? "" : ", " + won.label() + " (won)"),
+                new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, false);
         NumberAxis legendAxis = new NumberAxis("response");
         legendAxis.setRange(lo, hi);
         PaintScaleLegend legend = new PaintScaleLegend(scale, legendAxis);

@@ -11,17 +11,21 @@ import org.circuitscope.magics.MagicArgs;
 import org.circuitscope.magics.MagicContext;
 import org.circuitscope.magics.MagicException;
 import org.circuitscope.magics.activations.Sources;
+import org.circuitscope.magics.tuning.StimulusSpecs;
 import org.circuitscope.model.ModelException;
 import org.circuitscope.model.Unit;
+import org.circuitscope.stimuli.StimulusSet;
 
 /**
  * {@code %examples [model] layer:channel <source> [--k 9] [--crop|--full] [--negative] [--limit N] [--batch N]
- * [--resize N] [--label-regex R] [--as ex]}: the images of a source that drive a unit hardest (or, with
- * {@code --negative}, most negatively, read before the ReLU), as a labelled grid of receptive-field crops
- * ({@code --full}: whole images with the box drawn) and a table.
+ * [--resize N] [--label-regex R] [--polarity dark|light|both] [--as ex]}: the images of a source that drive a unit
+ * hardest (or, with {@code --negative}, most negatively, read before the ReLU), as a labelled grid of
+ * receptive-field crops ({@code --full}: whole images with the box drawn) and a table. Stimuli whose colours or
+ * polarity are not given are shown both ways round (dark on light and light on dark), and each example's label
+ * says which.
  */
 public final class ExamplesMagic implements Magic {
-    static final Set<String> OPTIONS = Set.of("k", "limit", "batch", "resize", "label-regex", "as");
+    static final Set<String> OPTIONS = Set.of("k", "limit", "batch", "resize", "label-regex", "polarity", "as");
     static final Set<String> FLAGS = Set.of("crop", "full", "negative");
 
     @Override
@@ -32,7 +36,7 @@ public final class ExamplesMagic implements Magic {
     @Override
     public String help() {
         return "dataset examples of a unit: %examples [model] layer:channel <folder|cifar10:file|curves?..|world> "
-                + "[--k 9] [--crop|--full] [--negative] [--limit N] [--as ex]";
+                + "[--k 9] [--crop|--full] [--negative] [--limit N] [--polarity dark|light|both] [--as ex]";
     }
 
     @Override
@@ -54,8 +58,19 @@ public final class ExamplesMagic implements Magic {
             int k = a.getInt("k", 9, 1, 1000);
             int batch = a.getInt("batch", 32, 1, 1024);
             int limit = a.getInt("limit", -1, 1, Integer.MAX_VALUE);
-            ImageSource source = Sources.parse(name(), chosen.rest().get(1), chosen.model(), a.get("label-regex"),
+            String spec = chosen.rest().get(1);
+            ImageSource source = Sources.parse(name(), spec, chosen.model(), a.get("label-regex"),
                     a.getInt("resize", 0, 1, org.circuitscope.model.Limits.maxInputSide()));
+            if (source instanceof StimulusSet stimuli) {
+                if (a.has("polarity")) {
+                    StimulusSpecs.apply(stimuli, "polarity", a.get("polarity"));
+                } else if (!StimulusSpecs.specFixesContrast(spec)) {
+                    stimuli.bothPolarities();
+                }
+            } else if (a.has("polarity")) {
+                throw new MagicException("%examples: --polarity is for stimuli (e.g. curves?orient=0:360:10), not "
+                        + "for the images of " + spec);
+            }
             result = DatasetExamples.of(chosen.model(), unit).k(k).negative(a.flag("negative")).batchSize(batch)
                     .limit(limit).run(source, context.progress("examples of " + unit));
             Sources.requireImages(name(), source, result.imagesSeen(), result.partial());

@@ -13,7 +13,8 @@ import org.circuitscope.stimuli.StimulusSet;
  * Stimuli written on a magic's line: a kind ({@code curves}, {@code lines}, {@code edges}, {@code angles},
  * {@code gratings}, {@code boundaries}), optionally followed by {@code ?name=values&name=values}; values are a range
  * {@code from:to:step} (to excluded) or a list {@code a,b,c}. Names: orient(ation), radius, curvature, thickness,
- * span, length, opening, freq(uency), phase, high, low, color (names or #rrggbb), background (plain, noise).
+ * span, length, opening, freq(uency), phase, high, low, color (the shape's colours: names or #rrggbb), background
+ * (plain, noise, and/or background colours), polarity (dark = dark on light, light = light on dark, or both).
  */
 public final class StimulusSpecs {
     /** The option names the magics accept for stimulus parameters, and the parameter each sets. */
@@ -22,7 +23,8 @@ public final class StimulusSpecs {
                     "curvature"), Map.entry("thickness", "thickness"), Map.entry("span", "span"),
             Map.entry("length", "length"), Map.entry("opening", "opening"), Map.entry("freq", "frequency"),
             Map.entry("frequency", "frequency"), Map.entry("phase", "phase"), Map.entry("high", "high"),
-            Map.entry("low", "low"), Map.entry("color", "color"), Map.entry("background", "background"));
+            Map.entry("low", "low"), Map.entry("color", "color"), Map.entry("background", "background"),
+            Map.entry("polarity", "polarity"));
 
     /** The most values one parameter may take, and the most stimuli one set may draw. */
     public static final int MAX_VALUES = 10_000;
@@ -93,18 +95,27 @@ public final class StimulusSpecs {
         }
         try {
             switch (p) {
-                case "color" -> set.colors(colors(text));
+                case "color" -> set.colors(colors(text, "color"));
                 case "background" -> {
+                    // plain and noise say what lies behind the shape, anything else is its colour
                     List<StimulusSet.Background> b = new ArrayList<>();
+                    List<String> c = new ArrayList<>();
                     for (String v : text.split(",")) {
-                        try {
-                            b.add(StimulusSet.Background.valueOf(v.trim().toUpperCase(Locale.ROOT)));
-                        } catch (IllegalArgumentException e) {
-                            throw new MagicException("background '" + v.trim() + "' is not one of plain, noise");
+                        StimulusSet.Background kind = backgroundKind(v);
+                        if (kind != null) {
+                            b.add(kind);
+                        } else {
+                            c.add(v);
                         }
                     }
-                    set.backgrounds(b.toArray(StimulusSet.Background[]::new));
+                    if (!b.isEmpty()) {
+                        set.backgrounds(b.toArray(StimulusSet.Background[]::new));
+                    }
+                    if (!c.isEmpty()) {
+                        set.backgroundColors(colors(String.join(",", c), "background"));
+                    }
                 }
+                case "polarity" -> set.polarities(polarities(text));
                 case "curvature" -> {
                     double[] v = numbers(text);
                     for (double x : v) {
@@ -177,7 +188,65 @@ public final class StimulusSpecs {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
     }
 
-    private static Color[] colors(String text) throws MagicException {
+    private static StimulusSet.Background backgroundKind(String v) {
+        String k = v.trim().toUpperCase(Locale.ROOT);
+        for (StimulusSet.Background b : StimulusSet.Background.values()) {
+            if (b.name().equals(k)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** {@code dark}, {@code light}, {@code both}, or a list of the first two. */
+    static StimulusSet.Polarity[] polarities(String text) throws MagicException {
+        if (text.trim().equalsIgnoreCase("both")) {
+            return StimulusSet.Polarity.values();
+        }
+        List<StimulusSet.Polarity> out = new ArrayList<>();
+        for (String v : text.split(",")) {
+            try {
+                out.add(StimulusSet.Polarity.parse(v));
+            } catch (IllegalArgumentException e) {
+                throw new MagicException("polarity '" + v.trim() + "' is not dark (dark on light), light (light on "
+                        + "dark) or both");
+            }
+        }
+        return out.toArray(StimulusSet.Polarity[]::new);
+    }
+
+    /** Whether an option fixes which colours the stimuli have (colour, background colour or polarity). */
+    public static boolean fixesContrast(String option, String text) {
+        String p = OPTIONS.get(option.toLowerCase(Locale.ROOT));
+        if ("polarity".equals(p) || "color".equals(p)) {
+            return true;
+        }
+        if ("background".equals(p)) {
+            for (String v : text.split(",")) {
+                if (backgroundKind(v) == null) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether the {@code ?name=values} part of a spec fixes the stimuli's colours or polarity. */
+    public static boolean specFixesContrast(String spec) {
+        int q = spec.indexOf('?');
+        if (q < 0) {
+            return false;
+        }
+        for (String part : spec.substring(q + 1).split("&")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && fixesContrast(part.substring(0, eq).trim(), part.substring(eq + 1).trim())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Color[] colors(String text, String what) throws MagicException {
         String[] parts = text.split(",");
         Color[] c = new Color[parts.length];
         for (int i = 0; i < c.length; i++) {
@@ -194,7 +263,9 @@ public final class StimulusSpecs {
                     try {
                         yield Color.decode(v.startsWith("#") ? v : "#" + v);
                     } catch (NumberFormatException e) {
-                        throw new MagicException("'" + parts[i] + "' is not a colour (a name or #rrggbb)");
+                        throw new MagicException(what + " '" + parts[i].trim() + "' is not a colour (black, white, "
+                                + "red, green, blue, yellow, grey or #rrggbb)" + (what.equals("background")
+                                ? " nor plain or noise" : ""));
                     }
                 }
             };

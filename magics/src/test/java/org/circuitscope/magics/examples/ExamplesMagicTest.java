@@ -9,8 +9,11 @@ import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import org.circuitscope.examples.Example;
 import org.circuitscope.examples.ExamplesResult;
+import org.circuitscope.magics.CurveDetector;
 import org.circuitscope.magics.InMemoryContext;
+import org.circuitscope.magics.LoadedModels;
 import org.circuitscope.magics.MagicException;
+import org.circuitscope.model.Model;
 import org.junit.jupiter.api.Test;
 
 /** %examples on the embedded model over its world. */
@@ -48,5 +51,31 @@ class ExamplesMagicTest {
                 .contains("48 channels"));
         assertTrue(assertThrows(MagicException.class, () -> run("conv3:1 world:5 --crop --full")).getMessage()
                 .contains("not both"));
+    }
+
+    @Test
+    void stimuliAreShownBothWaysRoundUnlessTheirPolarityIsGiven() throws Exception {
+        try (Model model = CurveDetector.create(120, 8, 120)) {
+            LoadedModels.of(context.session()).add("curve", model, true);
+            String curves = "curves?orient=0:360:30&radius=8&thickness=2&span=120";
+            ExamplesResult both = (ExamplesResult) run("relu:0 " + curves + " --k 3");
+            Example best = both.examples().get(0);
+            assertEquals(24, both.imagesSeen(), "12 orientations, both polarities");
+            assertTrue(best.label().contains("orientation=120") && best.label().contains("light on dark"),
+                    best.label());
+            // the detector's field is centred on the stimulus: the best position is the image centre, not a corner
+            assertTrue(Math.abs(best.y() - 32) <= 1 && Math.abs(best.x() - 32) <= 1, best.y() + "," + best.x());
+            ExamplesResult dark = (ExamplesResult) run("relu:0 " + curves + " --k 3 --polarity dark");
+            assertEquals(12, dark.imagesSeen());
+            Example darkBest = dark.examples().get(0);
+            System.out.printf("curve detector, dark on light only: best %.3f at %d,%d (%s); both ways: %.3f at %d,%d%n",
+                    darkBest.value(), darkBest.y(), darkBest.x(), darkBest.label(), best.value(), best.y(), best.x());
+            assertTrue(darkBest.value() < best.value(), "dark on light answers less");
+            ExamplesResult given = (ExamplesResult) run("relu:0 " + curves + "&color=white&background=black --k 1");
+            assertEquals(12, given.imagesSeen(), "colours given in the spec: one polarity");
+            assertEquals(best.value(), given.examples().get(0).value(), 1e-5f);
+        }
+        assertTrue(assertThrows(MagicException.class, () -> run("conv3:1 world:5 --polarity light")).getMessage()
+                .contains("--polarity is for stimuli"));
     }
 }
