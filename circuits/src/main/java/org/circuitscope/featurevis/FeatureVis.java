@@ -42,7 +42,8 @@ import org.circuitscope.tensor.Tensor;
  * }</pre>
  *
  * Defaults are Lucid's: Fourier parameterisation with decorrelated colour, the standard transforms, Adam with
- * learning rate 0.05, 512 steps; a 128×128 image; seed 0. A run with the same seed on the same machine gives the
+ * learning rate 0.05 (the parameterisation's own rate, {@link ImageParam#learningRate()}, when none is given), 512
+ * steps; a 128×128 image; seed 0. A run with the same seed on the same machine gives the
  * same image bit for bit. The builder is mutable and may be rendered more than once.
  */
 public final class FeatureVis {
@@ -54,7 +55,8 @@ public final class FeatureVis {
     private ImageParam param = ImageParams.fourier();
     private Transform transforms = Transforms.standard();
     private int steps = 512;
-    private double lr = 0.05;
+    /** The learning rate given, or NaN for the parameterisation's own ({@link ImageParam#learningRate()}). */
+    private double lr = Double.NaN;
     private int height = 128;
     private int width = 128;
     private int batch = 1;
@@ -214,7 +216,7 @@ public final class FeatureVis {
         ImageParam.Instance inst = param.create(batch, height, width, random, start);
         float[] values = inst.values();
         Shape shape = new Shape(inst.shape());
-        Adam adam = new Adam(lr, values.length);
+        Adam adam = new Adam(Double.isNaN(lr) ? param.learningRate() : lr, values.length);
         ImageParam.LinearStage stage = inst.linearStage();
         List<float[]> trace = new ArrayList<>();
         Map<Integer, List<BufferedImage>> snapshots = new LinkedHashMap<>();

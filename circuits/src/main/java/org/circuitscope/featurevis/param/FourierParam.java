@@ -147,7 +147,7 @@ final class FourierParam implements ImageParam {
      * The parameters whose image is {@code t} (planes × H × W): numpy's unnormalised rfft2, divided by the
      * spectrum scale; real and imaginary part of each bin side by side (planes × H × (W/2+1) × 2).
      */
-    private static void rfft2(float[] t, int planes, int h, int w, float[] out, float[] lucidScale) {
+    static void rfft2(float[] t, int planes, int h, int w, float[] out, float[] lucidScale) {
         int wf = w / 2 + 1;
         double[] rre = new double[h * wf];
         double[] rim = new double[h * wf];

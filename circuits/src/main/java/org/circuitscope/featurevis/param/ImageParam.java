@@ -11,8 +11,16 @@ import java.util.Random;
  */
 public interface ImageParam {
 
-    /** A short name (pixel, fft). */
+    /** A short name (pixel, fft, maco). */
     String name();
+
+    /**
+     * The Adam learning rate this parameterisation is meant to be optimised with unless one is given: 0.05 as
+     * Lucid's for pixels and spectra.
+     */
+    default double learningRate() {
+        return 0.05;
+    }
 
     /**
      * Makes the parameters for {@code batch} images of {@code height}×{@code width}: random (drawn from

@@ -11,9 +11,10 @@ import org.circuitscope.image.Images;
 import org.circuitscope.tensor.Tensor;
 
 /**
- * The image parameterisations: {@link #pixel()} (one parameter per pixel and channel, squashed by a sigmoid) and
+ * The image parameterisations: {@link #pixel()} (one parameter per pixel and channel, squashed by a sigmoid),
  * {@link #fourier()} (Lucid's default: a spectrum scaled by 1/frequency, inverse-FFT'd, colour-decorrelated with
- * the square root of ImageNet's colour correlation, then squashed by a sigmoid).
+ * the square root of ImageNet's colour correlation, then squashed by a sigmoid) and {@link #maco()} (the phases of
+ * a spectrum whose magnitudes are natural images', for deep layers).
  */
 public final class ImageParams {
     /**
@@ -47,13 +48,27 @@ public final class ImageParams {
         return new FourierParam(decorrelate, decayPower, 0.01);
     }
 
-    /** {@code fft} (or {@code fourier}) and {@code pixel}. */
+    /**
+     * MACO (Fel et al. 2023): Fourier magnitudes fixed to natural images' ({@link NaturalSpectrum#IMAGENET}), only
+     * the phases optimised; for deep layers. See {@link MacoParam}.
+     */
+    public static ImageParam maco() {
+        return maco(NaturalSpectrum.IMAGENET);
+    }
+
+    /** MACO with the magnitude spectrum of other images (e.g. {@link NaturalSpectrum#fit} on a data set). */
+    public static ImageParam maco(NaturalSpectrum spectrum) {
+        return new MacoParam(spectrum);
+    }
+
+    /** {@code fft} (or {@code fourier}), {@code pixel} and {@code maco}. */
     public static ImageParam byName(String name) {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "fft", "fourier" -> fourier();
             case "pixel", "pixels" -> pixel();
+            case "maco" -> maco();
             default -> throw new IllegalArgumentException("unknown image parameterisation '" + name
-                    + "': use fft or pixel");
+                    + "': use fft, pixel or maco");
         };
     }
 

@@ -22,9 +22,12 @@ import org.circuitscope.model.Unit;
 
 /**
  * {@code %featurevis [model] layer:channel [--steps N] [--size S] [--batch B] [--diversity W] [--negative]
- * [--param fft|pixel] [--seed N] [--lr R] [--as VAR]} renders a feature visualisation of one unit (a neuron with
- * {@code layer:channel@y,x}); {@code %featurevis [model] layer --channels 0-63} renders a layer sheet, optimising
- * up to {@code --batch} channels together (image i shows channel i).
+ * [--param fft|pixel|maco] [--seed N] [--lr R] [--as VAR]} renders a feature visualisation of one unit (a neuron
+ * with {@code layer:channel@y,x}, the position counted in the layer's own coordinates on the image being optimised);
+ * {@code %featurevis [model] layer --channels 0-63} renders a layer sheet, optimising up to {@code --batch} channels
+ * together (image i shows channel i). {@code --param maco} keeps the image's Fourier magnitudes natural and
+ * optimises the phases only (Fel et al. 2023), for deep layers. {@code --negative} on a layer after a ReLU
+ * minimises the unit before the ReLU and says so.
  */
 public final class FeatureVisMagic implements Magic {
     private static final Set<String> OPTIONS = Set.of("steps", "size", "batch", "diversity", "param", "seed",
@@ -43,8 +46,8 @@ public final class FeatureVisMagic implements Magic {
     @Override
     public String help() {
         return "feature visualisation: %featurevis [model] layer:channel [--steps 512] [--size 128] [--batch B] "
-                + "[--diversity W] [--negative] [--param fft|pixel] [--seed N] [--lr 0.05] [--as VAR]; a layer "
-                + "sheet: %featurevis [model] layer --channels 0-63";
+                + "[--diversity W] [--negative] [--param fft|pixel|maco] [--seed N] [--lr 0.05, maco 0.2] [--as VAR]; "
+                + "a layer sheet: %featurevis [model] layer --channels 0-63";
     }
 
     @Override
@@ -61,7 +64,8 @@ public final class FeatureVisMagic implements Magic {
         int steps = a.getInt("steps", 512, 1, MAX_STEPS);
         int size = a.getInt("size", 128);
         long seed = a.getInt("seed", 0);
-        double lr = a.getDouble("lr", 0.05);
+        // NaN: the parameterisation's own learning rate (0.05 for fft and pixel, 0.2 for maco)
+        double lr = a.has("lr") ? a.getDouble("lr", 0.05) : Double.NaN;
         double diversity = a.getDouble("diversity", 0);
         if (size < FeatureVis.MIN_SIZE) {
             throw new MagicException("%featurevis: --size " + size + " is too small; use at least "
@@ -70,7 +74,7 @@ public final class FeatureVisMagic implements Magic {
         if (size > 1024) {
             throw new MagicException("%featurevis: --size " + size + " is too large; use at most 1024");
         }
-        if (!(lr > 0)) {
+        if (a.has("lr") && !(lr > 0)) {
             throw new MagicException("%featurevis: --lr must be positive, not " + a.get("lr"));
         }
         String var = a.variable("as");
@@ -117,7 +121,10 @@ public final class FeatureVisMagic implements Magic {
             objective = objective.minus(Objectives.diversity(unit.layer()).times(diversity));
         }
         FeatureVis vis = FeatureVis.of(model).objective(objective).steps(steps).size(size).seed(seed)
-                .learningRate(lr).batch(batch).param(param(a));
+                .batch(batch).param(param(a));
+        if (!Double.isNaN(lr)) {
+            vis.learningRate(lr);
+        }
         FeatureVisResult result = vis.render(context.progress("featurevis " + objective.description()));
         return note.isEmpty() ? result : result.note(note);
     }
@@ -153,8 +160,12 @@ public final class FeatureVisMagic implements Magic {
                     return outer.cancelled();
                 }
             };
-            FeatureVisResult r = FeatureVis.sheet(model, layer.name(), chunk).steps(steps).size(size).seed(seed)
-                    .learningRate(lr).param(param(a)).render(inner);
+            FeatureVis vis = FeatureVis.sheet(model, layer.name(), chunk).steps(steps).size(size).seed(seed)
+                    .param(param(a));
+            if (!Double.isNaN(lr)) {
+                vis.learningRate(lr);
+            }
+            FeatureVisResult r = vis.render(inner);
             parts.add(r);
             images.addAll(r.images());
             if (r.interrupted()) {
@@ -170,7 +181,7 @@ public final class FeatureVisMagic implements Magic {
         try {
             return ImageParams.byName(p);
         } catch (IllegalArgumentException e) {
-            throw new MagicException("%featurevis: --param must be fft or pixel, not '" + p + "'");
+            throw new MagicException("%featurevis: --param must be fft, pixel or maco, not '" + p + "'");
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.circuitscope.featurevis.FeatureVisResult;
+import org.circuitscope.featurevis.ImageStats;
 import org.circuitscope.magics.InMemoryContext;
 import org.circuitscope.magics.LoadedModels;
 import org.circuitscope.magics.MagicException;
@@ -72,6 +73,15 @@ class FeatureVisMagicTest {
         assertTrue(neg.objective().startsWith("-"), neg.objective());
         FeatureVisResult neuron = (FeatureVisResult) run("fire3/concat:7@3,4 --steps 2 --size 64");
         assertTrue(neuron.objective().contains("@3,4"));
+        FeatureVisResult maco = (FeatureVisResult) run("fire8/concat:300 --param maco --steps 12 --size 64");
+        assertTrue(maco.toString().contains("maco"), maco.toString());
+        double[] t = maco.trace();
+        assertTrue(t[t.length - 1] > t[0], "maco raises the objective: " + t[0] + " → " + t[t.length - 1]);
+        // natural magnitudes: no clipped colours
+        assertTrue(ImageStats.saturatedShare(maco.image(), 5) < 0.01, "saturated "
+                + ImageStats.saturatedShare(maco.image(), 5));
+        assertTrue(assertThrows(MagicException.class, () -> run("fire3/concat:7 --param lucid")).getMessage()
+                .contains("fft, pixel or maco"));
     }
 
     @Test
@@ -113,7 +123,7 @@ class FeatureVisMagicTest {
         MagicException noUnit = assertThrows(MagicException.class, () -> run("fire2/concat"));
         assertTrue(noUnit.getMessage().contains("--channels"), noUnit.getMessage());
         MagicException param = assertThrows(MagicException.class, () -> run("fire2/concat:1 --param wavelet"));
-        assertTrue(param.getMessage().contains("fft or pixel"), param.getMessage());
+        assertTrue(param.getMessage().contains("fft, pixel or maco"), param.getMessage());
         MagicException div = assertThrows(MagicException.class, () -> run("fire2/concat:1 --diversity 5"));
         assertTrue(div.getMessage().contains("batch"), div.getMessage());
         MagicException opt = assertThrows(MagicException.class, () -> run("fire2/concat:1 --stepz 5"));
