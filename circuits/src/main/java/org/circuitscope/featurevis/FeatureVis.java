@@ -213,7 +213,7 @@ public final class FeatureVis {
 
         DjlSetup.engine().setRandomSeed((int) (seed ^ (seed >>> 32)));
         Random random = new Random(seed);
-        ImageParam.Instance inst = param.create(batch, height, width, random, start);
+        ImageParam.Instance inst = param.create(batch, model.input().channels(), height, width, random, start);
         float[] values = inst.values();
         Shape shape = new Shape(inst.shape());
         Adam adam = new Adam(Double.isNaN(lr) ? param.learningRate() : lr, values.length);
@@ -307,7 +307,7 @@ public final class FeatureVis {
             Tensor t = new Tensor(img.getShape().getShape(), img.toFloatArray());
             List<BufferedImage> out = new ArrayList<>();
             for (int i = 0; i < inst.batch(); i++) {
-                out.add(Images.toImage(t, i));
+                out.add(Images.toPicture(t, i));
             }
             return out;
         }
@@ -349,7 +349,7 @@ public final class FeatureVis {
     private RuntimeException tryObjective(List<String> modelLayers, int h, int w, Map<String, long[]> sizes,
                                           boolean record) {
         try (NDManager m = model.newManager()) {
-            NDArray grey = m.full(new Shape(batch, 3, h, w), 0.5f);
+            NDArray grey = m.full(new Shape(batch, model.input().channels(), h, w), 0.5f);
             Map<String, NDArray> acts = new HashMap<>();
             if (!modelLayers.isEmpty()) {
                 acts.putAll(model.forward(grey, modelLayers));

@@ -64,14 +64,25 @@ public final class Images {
         return new Tensor(new long[] {images.size(), channels, height, width}, data);
     }
 
-    /** The image at {@code index} of an N×3×H×W RGB [0, 1] tensor (values are clipped to [0, 1]). */
+    /**
+     * The image at {@code index} of an N×C×H×W [0, 1] tensor (values are clipped to [0, 1]): RGB from the first
+     * three channels, or grey from a single channel. See {@link #toPicture} for a view of every channel.
+     */
     public static BufferedImage toImage(Tensor batch, int index) {
         long[] s = batch.shape();
+        int c = (int) s[1];
+        if (c < 3) {
+            if (c != 1) {
+                throw new IllegalArgumentException("an image needs 1 or at least 3 channels, not " + c
+                        + ": use Images.toPicture or channelImages");
+            }
+            return channelImages(batch, index).get(0);
+        }
         int h = (int) s[2];
         int w = (int) s[3];
         int plane = h * w;
         float[] d = batch.data();
-        int base = index * 3 * plane;
+        int base = index * c * plane;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         int[] rgb = new int[plane];
         for (int i = 0; i < plane; i++) {
@@ -79,6 +90,65 @@ public final class Images {
         }
         img.setRGB(0, 0, w, h, rgb, 0, w);
         return img;
+    }
+
+    /** Each channel of image {@code index} of an N×C×H×W [0, 1] tensor as a grey picture. */
+    public static List<BufferedImage> channelImages(Tensor batch, int index) {
+        long[] s = batch.shape();
+        int c = (int) s[1];
+        int h = (int) s[2];
+        int w = (int) s[3];
+        int plane = h * w;
+        float[] d = batch.data();
+        List<BufferedImage> out = new java.util.ArrayList<>(c);
+        int[] rgb = new int[plane];
+        for (int ch = 0; ch < c; ch++) {
+            int base = (index * c + ch) * plane;
+            for (int i = 0; i < plane; i++) {
+                int v = byte8(d[base + i]);
+                rgb[i] = v << 16 | v << 8 | v;
+            }
+            BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            img.setRGB(0, 0, w, h, rgb, 0, w);
+            out.add(img);
+        }
+        return out;
+    }
+
+    /**
+     * How image {@code index} of an N×C×H×W [0, 1] tensor is shown: RGB for three channels, grey for one, and for
+     * other counts the RGB (or grey) view followed, left to right with a white gap, by each remaining channel in
+     * grey, so that no channel the model sees is hidden (an RGBA model's alpha, a multispectral band).
+     */
+    public static BufferedImage toPicture(Tensor batch, int index) {
+        int c = (int) batch.shape()[1];
+        if (c == 1 || c == 3) {
+            return toImage(batch, index);
+        }
+        List<BufferedImage> tiles = new java.util.ArrayList<>();
+        List<BufferedImage> grey = channelImages(batch, index);
+        if (c > 3) {
+            tiles.add(toImage(batch, index));
+            tiles.addAll(grey.subList(3, c));
+        } else {
+            tiles.addAll(grey);
+        }
+        int w = tiles.get(0).getWidth();
+        int h = tiles.get(0).getHeight();
+        int gap = Math.max(2, w / 32);
+        BufferedImage out = new BufferedImage(tiles.size() * w + (tiles.size() - 1) * gap, h,
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, out.getWidth(), h);
+            for (int i = 0; i < tiles.size(); i++) {
+                g.drawImage(tiles.get(i), i * (w + gap), 0, null);
+            }
+        } finally {
+            g.dispose();
+        }
+        return out;
     }
 
     private static int byte8(float v) {

@@ -26,6 +26,8 @@ import org.circuitscope.magics.featurevis.FeatureVisMagic;
 import org.circuitscope.magics.model.ModelMagic;
 import org.circuitscope.magics.weights.WeightsMagic;
 import org.circuitscope.model.Model;
+import org.circuitscope.testing.ChannelModels;
+import org.circuitscope.tf.MiniInception;
 import org.circuitscope.weights.UnitWeights;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicContainer;
@@ -39,13 +41,32 @@ import tech.tablesaw.api.Table;
  * and {@code --from} across a block), {@code %circuit --depth 2} and {@code %attribution}, each giving its figure.
  * The families: SqueezeNet (ONNX), GoogLeNet and ResNet-50 as ONNX's conformance data has them (every weight one
  * constant: the instruments must run, the pictures are flat), and the TF2 MobileNet v2 as TensorFlow Lite (int8
- * weights per channel, depthwise convolutions, ReLU6, residual sums).
+ * weights per channel, depthwise convolutions, ReLU6, residual sums), a GraphDef with the structure of Lucid's
+ * InceptionV1, and ONNX CNNs with one and four input channels.
  */
 class ModelFamiliesMagicTest {
 
     /** One family: where its file is, and the units each instrument is asked about. */
     record Family(String name, Function<Path, Path> file, String fvUnit, String exampleUnit, String weightsUnit,
-                  String fromLayer, String circuitUnit, String attributionUnit, String attributionFrom) {
+                  String fromLayer, String circuitUnit, String attributionUnit, String attributionFrom, int fvSize) {
+        Family(String name, Function<Path, Path> file, String fvUnit, String exampleUnit, String weightsUnit,
+               String fromLayer, String circuitUnit, String attributionUnit, String attributionFrom) {
+            this(name, file, fvUnit, exampleUnit, weightsUnit, fromLayer, circuitUnit, attributionUnit,
+                    attributionFrom, 96);
+        }
+    }
+
+    /** Models the test suite writes (into the temporary folder): they need no download. */
+    private static Path written(String file, byte[] bytes) {
+        try {
+            Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "circuitscope-families"));
+            Path f = dir.resolve(file);
+            Files.write(f, bytes);
+            f.toFile().deleteOnExit();
+            return f;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static final List<Family> FAMILIES = List.of(
@@ -61,7 +82,18 @@ class ModelFamiliesMagicTest {
                     "MobileNetV2/expanded_conv_6/project/batch_norm/FusedBatchNormV3:5",
                     "MobileNetV2/expanded_conv_5/add/add",
                     "MobileNetV2/expanded_conv_6/add/add:5", "MobileNetV2/expanded_conv_6/add/add:5",
-                    "MobileNetV2/expanded_conv_3/add/add"));
+                    "MobileNetV2/expanded_conv_3/add/add"),
+            // Lucid's inception5h structure as a TensorFlow GraphDef (Conv2D+BiasAdd+Relu, LRN, ConcatV2 and the
+            // old Concat, MaxPool, AvgPool, MatMul, Softmax; TF op names), written by the test suite
+            new Family("mini_inception_graphdef", s -> written("mini_inception.pb",
+                    MiniInception.build().graphDef().toByteArray()), "mixed:3", "mixed2:4", "mixed:5",
+                    "localresponsenorm0", "mixed:6", "mixed2:3", "maxpool0", MiniInception.S),
+            // a grayscale CNN with a residual block: pictures become one channel, feature visualisations are grey
+            new Family("grey_onnx", s -> written("grey.onnx", ChannelModels.grey()), "relu3:2", "block:5",
+                    "conv4:3", "pool1", "block:5", "block:5", "pool1", ChannelModels.SIZE),
+            // four input channels: feature visualisations show RGB and the fourth channel beside it
+            new Family("four_channel_onnx", s -> written("four.onnx", ChannelModels.fourChannels()), "relu3:2",
+                    "block:5", "conv4:3", "pool1", "block:5", "block:5", "pool1", ChannelModels.SIZE));
 
     private static Path shared() {
         String p = System.getProperty("circuitscope.shared", "../shared");
@@ -98,7 +130,7 @@ class ModelFamiliesMagicTest {
                     }),
                     dynamicTest("%featurevis", () -> {
                         FeatureVisResult r = assertInstanceOf(FeatureVisResult.class, run(new FeatureVisMagic(),
-                                context, f.fvUnit + " --steps 4 --size 96"));
+                                context, f.fvUnit + " --steps 4 --size " + f.fvSize));
                         assertEquals(4, r.steps());
                         assertTrue(r.image().getWidth() > 0);
                     }),

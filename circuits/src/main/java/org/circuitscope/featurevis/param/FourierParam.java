@@ -10,9 +10,9 @@ import java.util.Random;
 
 /**
  * Lucid's Fourier parameterisation: the parameters are the real and imaginary parts of a 2-D real-FFT spectrum
- * (N×3×H×(W/2+1)×2), each frequency scaled by 1/max(f, 1/max(H, W))^decay so that all frequencies start with equal
- * energy in the image, turned into pixels by an inverse real FFT, divided by 4, optionally mapped through the
- * ImageNet colour-correlation square root, and squashed into [0, 1] by a sigmoid.
+ * (N×C×H×(W/2+1)×2), each frequency scaled by 1/max(f, 1/max(H, W))^decay so that all frequencies start with equal
+ * energy in the image, turned into pixels by an inverse real FFT, divided by 4, optionally (RGB images only) mapped
+ * through the ImageNet colour-correlation square root, and squashed into [0, 1] by a sigmoid.
  *
  * <p>The inverse FFT runs on PyTorch's complex FFTs as a {@link ImageParam.LinearStage}: DJL cannot differentiate
  * through complex arrays, so the optimiser takes the gradient with respect to the pre-colour image from autograd
@@ -54,7 +54,8 @@ final class FourierParam implements ImageParam {
     }
 
     @Override
-    public Instance create(int batch, int h, int w, Random random, List<BufferedImage> start) {
+    public Instance create(int batch, int channels, int h, int w, Random random, List<BufferedImage> start) {
+        boolean mix = decorrelate && channels == 3;
         int wf = w / 2 + 1;
         double[] freq = frequencies(h, w);
         // Lucid's scale, times sqrt(HW) / 4
@@ -73,18 +74,18 @@ final class FourierParam implements ImageParam {
                 adjointScale[y * wf + k] = (float) (weight * lucidScale[y * wf + k] / ((double) h * w));
             }
         }
-        int per = 3 * h * wf * 2;
+        int per = channels * h * wf * 2;
         float[] values = new float[batch * per];
         if (start == null || start.isEmpty()) {
             ImageParams.gaussian(values, random, sd);
         } else {
-            float[] t = ImageParams.startLogits(start, batch, h, w);
-            if (decorrelate) {
+            float[] t = ImageParams.startLogits(start, batch, channels, h, w);
+            if (mix) {
                 ImageParams.unmixColours(t, h * w, batch);
             }
-            rfft2(t, batch * 3, h, w, values, lucidScale);
+            rfft2(t, batch * channels, h, w, values, lucidScale);
         }
-        long[] shape = {batch, 3, h, wf, 2};
+        long[] shape = {batch, channels, h, wf, 2};
         LinearStage stage = new LinearStage() {
             @Override
             public NDArray forward(NDArray p) {
@@ -102,7 +103,7 @@ final class FourierParam implements ImageParam {
 
             @Override
             public NDArray head(NDArray t) {
-                return ImageParams.sigmoid(decorrelate ? ImageParams.mixColours(t) : t);
+                return ImageParams.sigmoid(mix ? ImageParams.mixColours(t) : t);
             }
         };
         return new Instance() {
@@ -134,6 +135,11 @@ final class FourierParam implements ImageParam {
             @Override
             public int height() {
                 return h;
+            }
+
+            @Override
+            public int channels() {
+                return channels;
             }
 
             @Override

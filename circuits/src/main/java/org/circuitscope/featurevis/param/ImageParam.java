@@ -7,7 +7,9 @@ import java.util.Random;
 
 /**
  * How the optimised images are represented: a flat vector of parameters (what the optimiser changes) and a
- * differentiable map from it to a batch of RGB [0, 1] images. After Lucid's {@code optvis.param}.
+ * differentiable map from it to a batch of [0, 1] images with as many channels as the model takes (RGB for most;
+ * grey for one channel; the colour decorrelation applies to three channels only). After Lucid's
+ * {@code optvis.param}.
  */
 public interface ImageParam {
 
@@ -27,7 +29,12 @@ public interface ImageParam {
      * {@code random}) or, when {@code start} is not empty, the parameters whose image is as close as the
      * parameterisation allows to the given images (one per batch entry, or one for all).
      */
-    Instance create(int batch, int height, int width, Random random, List<BufferedImage> start);
+    Instance create(int batch, int channels, int height, int width, Random random, List<BufferedImage> start);
+
+    /** {@link #create(int, int, int, int, Random, List)} for RGB images. */
+    default Instance create(int batch, int height, int width, Random random, List<BufferedImage> start) {
+        return create(batch, 3, height, width, random, start);
+    }
 
     /** A linear map t = L(p) with its adjoint, and the differentiable rest of the parameterisation. */
     interface LinearStage {
@@ -49,7 +56,7 @@ public interface ImageParam {
         /** The shape of the parameter array. */
         long[] shape();
 
-        /** The images (N×3×H×W, [0, 1]) from the parameters, attached to {@code params}' manager. */
+        /** The images (N×C×H×W, [0, 1]) from the parameters, attached to {@code params}' manager. */
         NDArray images(NDArray params);
 
         int batch();
@@ -65,6 +72,9 @@ public interface ImageParam {
         }
 
         int height();
+
+        /** Channels per image (3 for RGB). */
+        int channels();
 
         int width();
     }

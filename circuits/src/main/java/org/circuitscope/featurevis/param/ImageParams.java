@@ -136,14 +136,21 @@ public final class ImageParams {
         return r;
     }
 
-    /** The start images as N×3×H×W logits (inverse sigmoid of the clipped pixel values). */
-    static float[] startLogits(List<BufferedImage> start, int batch, int h, int w) {
+    /**
+     * The start images as N×C×H×W logits (inverse sigmoid of the clipped pixel values): grey for one channel, RGB
+     * for three, RGBA for four (see {@link Images#toTensor(List, int, int, int)}).
+     */
+    static float[] startLogits(List<BufferedImage> start, int batch, int channels, int h, int w) {
         if (start.size() != 1 && start.size() != batch) {
             throw new IllegalArgumentException("give one start image or one per batch entry (" + batch + "), not "
                     + start.size());
         }
-        Tensor t = Images.toTensor(start, h, w);
-        int per = 3 * h * w;
+        if (channels != 1 && channels != 3 && channels != 4) {
+            throw new IllegalArgumentException("a start picture gives 1, 3 or 4 channels, and this model takes "
+                    + channels + ": start from random parameters instead");
+        }
+        Tensor t = Images.toTensor(start, h, w, channels);
+        int per = channels * h * w;
         float[] out = new float[batch * per];
         for (int n = 0; n < batch; n++) {
             int src = start.size() == 1 ? 0 : n;

@@ -16,6 +16,9 @@ import java.util.Random;
  * its magnitudes fixed the image keeps natural contrast and frequency content however far the optimisation goes, which
  * suits deep layers, where the plain Fourier parameterisation drifts into saturated, high-frequency patterns.
  *
+ * <p>Images with other than three channels (grey, RGBA, multispectral) keep each channel at the mean natural
+ * magnitude of the three decorrelated colour channels and skip the colour mix, which is defined for RGB only.
+ *
  * <p>The inverse FFT is written as real matrix products (a complex DFT along the height, then the real inverse
  * DFT along the width), so autograd differentiates the whole map from phases to pixels.
  */
@@ -46,22 +49,25 @@ final class MacoParam implements ImageParam {
     }
 
     @Override
-    public Instance create(int batch, int h, int w, Random random, List<BufferedImage> start) {
+    public Instance create(int batch, int channels, int h, int w, Random random, List<BufferedImage> start) {
         int wf = w / 2 + 1;
-        float[] magnitude = spectrum.magnitude(h, w);
-        float[] values = new float[batch * 3 * h * wf];
+        boolean rgb = channels == 3;
+        float[] magnitude = magnitudes(spectrum.magnitude(h, w), channels, h * wf);
+        float[] values = new float[batch * channels * h * wf];
         if (start == null || start.isEmpty()) {
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) ((random.nextDouble() * 2 - 1) * Math.PI);
             }
         } else {
             // the start images' phases (their magnitudes give way to the natural ones)
-            float[] t = ImageParams.startLogits(start, batch, h, w);
-            ImageParams.unmixColours(t, h * w, batch);
+            float[] t = ImageParams.startLogits(start, batch, channels, h, w);
+            if (rgb) {
+                ImageParams.unmixColours(t, h * w, batch);
+            }
             float[] ones = new float[h * wf];
             java.util.Arrays.fill(ones, 1f);
             float[] spec = new float[2 * values.length];
-            FourierParam.rfft2(t, batch * 3, h, w, spec, ones);
+            FourierParam.rfft2(t, batch * channels, h, w, spec, ones);
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) Math.atan2(spec[2 * i + 1], spec[2 * i]);
             }
@@ -87,7 +93,7 @@ final class MacoParam implements ImageParam {
                 sinW[k * w + x] = (float) (weight * Math.sin(a));
             }
         }
-        long[] shape = {batch, 3, h, wf};
+        long[] shape = {batch, channels, h, wf};
         return new Instance() {
             @Override
             public float[] values() {
@@ -102,7 +108,7 @@ final class MacoParam implements ImageParam {
             @Override
             public NDArray images(NDArray phase) {
                 NDManager m = phase.getManager();
-                NDArray mag = m.create(magnitude, new Shape(3, h, wf));
+                NDArray mag = m.create(magnitude, new Shape(channels, h, wf));
                 NDArray re = phase.cos().mul(mag);
                 NDArray im = phase.sin().mul(mag);
                 NDArray ch = m.create(cosH, new Shape(h, h));
@@ -114,7 +120,8 @@ final class MacoParam implements ImageParam {
                 NDArray flat = x.reshape(batch, -1);
                 NDArray centred = flat.sub(flat.mean(new int[] {1}, true));
                 NDArray sd = centred.square().mean(new int[] {1}, true).sqrt().add(1e-4f);
-                return ImageParams.sigmoid(ImageParams.mixColours(centred.div(sd).reshape(batch, 3, h, w)));
+                NDArray standard = centred.div(sd).reshape(batch, channels, h, w);
+                return ImageParams.sigmoid(rgb ? ImageParams.mixColours(standard) : standard);
             }
 
             @Override
@@ -128,9 +135,29 @@ final class MacoParam implements ImageParam {
             }
 
             @Override
+            public int channels() {
+                return channels;
+            }
+
+            @Override
             public int width() {
                 return w;
             }
         };
+    }
+
+    /** The three colour channels' magnitudes for RGB; for any other count, their mean in every channel. */
+    private static float[] magnitudes(float[] rgb, int channels, int plane) {
+        if (channels == 3) {
+            return rgb;
+        }
+        float[] out = new float[channels * plane];
+        for (int i = 0; i < plane; i++) {
+            float mean = (rgb[i] + rgb[plane + i] + rgb[2 * plane + i]) / 3f;
+            for (int c = 0; c < channels; c++) {
+                out[c * plane + i] = mean;
+            }
+        }
+        return out;
     }
 }

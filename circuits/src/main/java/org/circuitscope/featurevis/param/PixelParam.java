@@ -5,7 +5,10 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Random;
 
-/** One parameter per pixel and channel: image = sigmoid(p), optionally through the colour decorrelation. */
+/**
+ * One parameter per pixel and channel: image = sigmoid(p), optionally through the colour decorrelation (which is
+ * defined for RGB only: other channel counts are optimised as they are).
+ */
 final class PixelParam implements ImageParam {
     private final boolean decorrelate;
     private final double sd;
@@ -21,19 +24,21 @@ final class PixelParam implements ImageParam {
     }
 
     @Override
-    public Instance create(int batch, int height, int width, Random random, List<BufferedImage> start) {
+    public Instance create(int batch, int channels, int height, int width, Random random,
+                           List<BufferedImage> start) {
+        boolean mix = decorrelate && channels == 3;
         float[] v;
         if (start == null || start.isEmpty()) {
-            v = new float[batch * 3 * height * width];
+            v = new float[batch * channels * height * width];
             ImageParams.gaussian(v, random, sd);
         } else {
-            v = ImageParams.startLogits(start, batch, height, width);
-            if (decorrelate) {
+            v = ImageParams.startLogits(start, batch, channels, height, width);
+            if (mix) {
                 ImageParams.unmixColours(v, height * width, batch);
             }
         }
         float[] values = v;
-        long[] shape = {batch, 3, height, width};
+        long[] shape = {batch, channels, height, width};
         return new Instance() {
             @Override
             public float[] values() {
@@ -47,7 +52,7 @@ final class PixelParam implements ImageParam {
 
             @Override
             public NDArray images(NDArray p) {
-                return ImageParams.sigmoid(decorrelate ? ImageParams.mixColours(p) : p);
+                return ImageParams.sigmoid(mix ? ImageParams.mixColours(p) : p);
             }
 
             @Override
@@ -58,6 +63,11 @@ final class PixelParam implements ImageParam {
             @Override
             public int height() {
                 return height;
+            }
+
+            @Override
+            public int channels() {
+                return channels;
             }
 
             @Override
