@@ -16,7 +16,7 @@ if ! /usr/bin/python3 -c 'import torch, onnx' 2>/dev/null; then
 fi
 units=${UNITS:-"fire2/concat:5 fire3/concat:40 fire4/concat:12 fire5/concat:100 fire6/concat:200 fire7/concat:33 fire8/concat:300 fire9/concat:411"}
 cd "$root"
-mvn -q -B -o install -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B install -DskipTests -pl circuits,benchmarks -am
+mvn -q -B -o package -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B package -DskipTests -pl circuits,benchmarks -am
 cp="$(cat benchmarks/target/classpath.txt)"
 export THREADS="${THREADS:-1}" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 echo "== circuitscope"

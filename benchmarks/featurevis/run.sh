@@ -16,7 +16,7 @@ if ! /usr/bin/python3 -c 'import torch, onnx' 2>/dev/null; then
     echo "install Debian's python3-torch and python3-onnx first"; exit 1; fi
 fi
 cd "$root"
-mvn -q -B -o install -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B install -DskipTests -pl circuits,benchmarks -am
+mvn -q -B -o package -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B package -DskipTests -pl circuits,benchmarks -am
 cp="$(cat benchmarks/target/classpath.txt)"
 # the same number of intra-op threads on both sides (THREADS, default 1: the machine is shared), and OpenMP
 # threads that sleep instead of spinning when they wait (spinning threads collapse on a busy machine)

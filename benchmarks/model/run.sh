@@ -12,7 +12,7 @@ if ! /usr/bin/python3 -c 'import torch, onnx' 2>/dev/null; then
     echo "install Debian's python3-torch and python3-onnx first"; exit 1; fi
 fi
 cd "$root"
-mvn -q -B -o install -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B install -DskipTests -pl circuits,benchmarks -am
+mvn -q -B -o package -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B package -DskipTests -pl circuits,benchmarks -am
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 # as the kernel runs (its kernel.json sets it): libtorch's large arrays on transparent huge pages. The PyTorch child
 # inherits it; Debian's torch 1.13 predates the setting.

@@ -7,7 +7,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 shared="${CIRCUITSCOPE_SHARED:-$root/../shared}"
 cd "$root"
-mvn -q -B -o install -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B install -DskipTests -pl circuits,benchmarks -am
+mvn -q -B -o package -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B package -DskipTests -pl circuits,benchmarks -am
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}" OPT_OUT_TRACKING=true
 models=(organism)

@@ -408,6 +408,8 @@ public final class Graph {
         try (NDScope scope = new NDScope()) {
             try {
                 results = op.apply(args, manager);
+            } catch (UnsupportedVariantException e) {
+                throw new UnsupportedVariantException(node + ": " + e.getMessage(), e);
             } catch (GraphException e) {
                 throw new GraphException(node + ": " + e.getMessage(), e);
             } catch (RuntimeException e) {

@@ -21,6 +21,7 @@ import java.util.Set;
 import org.circuitscope.display.Displayable;
 import org.circuitscope.graph.Graph;
 import org.circuitscope.graph.Node;
+import org.circuitscope.graph.UnsupportedVariantException;
 import org.circuitscope.graph.Value;
 import org.circuitscope.onnx.OnnxImporter;
 import org.circuitscope.tensor.Tensor;
@@ -598,6 +599,8 @@ public final class Model implements AutoCloseable, Displayable {
             Map<String, Value> values;
             try {
                 values = graph.runValues(input.toModelSpace(x), all, m);
+            } catch (UnsupportedVariantException e) {
+                throw new ModelException("model '" + name + "' is refused: " + e.getMessage(), e);
             } catch (RuntimeException e) {
                 throw new ModelException("model '" + name + "' does not run on a " + input.height() + "x"
                         + input.width() + " input with " + input.channels() + " channels: " + e.getMessage()

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.circuitscope.graph.Attributes;
 import org.circuitscope.graph.GraphException;
+import org.circuitscope.graph.UnsupportedVariantException;
 import org.circuitscope.graph.Op;
 import org.circuitscope.graph.Value;
 import org.circuitscope.tensor.Tensor;
@@ -35,7 +36,8 @@ final class Shapes {
     static Op dropout(Attributes a) {
         return (in, m) -> {
             if (present(in, 2) && Values.scalar(in[2]) != 0) {
-                throw new GraphException("is in training mode (training_mode is true); circuitscope runs inference");
+                throw new UnsupportedVariantException("is in training mode (training_mode is true); circuitscope runs "
+                        + "inference");
             }
             return out(in[0]);
         };

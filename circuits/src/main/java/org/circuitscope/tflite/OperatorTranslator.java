@@ -71,6 +71,9 @@ final class OperatorTranslator {
 
     void translate(TfLiteOperator operator) {
         op = operator;
+        if (op.outputs().length == 0) {
+            throw new GraphException("operator " + op.index() + " (" + op.opName() + ") has no outputs");
+        }
         switch (op.code()) {
             case BuiltinOperator.CONV_2D -> conv(false);
             case BuiltinOperator.DEPTHWISE_CONV_2D -> conv(true);
@@ -554,7 +557,8 @@ final class OperatorTranslator {
     }
 
     private String describe() {
-        return "operator " + op.index() + " (" + op.opName() + ", output '" + outName() + "')";
+        return "operator " + op.index() + " (" + op.opName()
+                + (op.outputs().length == 0 ? ", no outputs)" : ", output '" + outName() + "')");
     }
 
     private GraphException refuse(String why) {

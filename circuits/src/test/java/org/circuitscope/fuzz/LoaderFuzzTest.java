@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The model loaders against a corpus of malformed files and a bounded run of seeded mutations (ONNX, TensorFlow
- * GraphDef, TorchScript): every file loads or is refused with a ModelException naming the problem, within the
+ * GraphDef, TorchScript, TensorFlow Lite): every file loads or is refused with a ModelException naming the problem, within the
  * time bound, with no other exception, no OutOfMemoryError, no crash of the JVM and no file read outside the
  * model's folder. The counts are printed.
  *
@@ -90,7 +90,7 @@ class LoaderFuzzTest {
     }
 
     static List<FuzzFormat> formats() throws Exception {
-        return List.of(onnx(), graphDef(), torchScript());
+        return List.of(onnx(), graphDef(), torchScript(), tfLite());
     }
 
     // ---- ONNX
@@ -309,5 +309,24 @@ class LoaderFuzzTest {
                 HostileTorchFiles.torchSaveArchive())));
         c.add(crafted("zip bomb", dir -> Files.write(dir.resolve("model.pt"), HostileTorchFiles.zipBomb(100))));
         return new FuzzFormat("TorchScript", ".pt", InputSpec.rgb01(12), seeds, c);
+    }
+
+    // ---- TensorFlow Lite
+
+    private static FuzzFormat tfLite() throws IOException {
+        List<Seed> seeds = new ArrayList<>();
+        seeds.add(new Seed("small float classifier", org.circuitscope.tflite.FuzzTfLite.classifier()));
+        // a real quantised MobileNet (uint8 weights and activations, per-tensor scales) when the fixtures are here
+        Path real = Path.of(System.getProperty("circuitscope.shared", "../shared"), "models", "tflite",
+                "mobilenet_v1_0.25_128_quant.tflite");
+        if (Files.isRegularFile(real)) {
+            seeds.add(new Seed("mobilenet_v1_0.25_128_quant", Files.readAllBytes(real)));
+        } else {
+            System.err.println("SKIPPED: TFLite fuzzing without the shared MobileNet seed (" + real + ")");
+        }
+        List<Crafted> c = new ArrayList<>();
+        org.circuitscope.tflite.FuzzTfLite.malformed().forEach((name, bytes) -> c.add(crafted(name,
+                dir -> Files.write(dir.resolve("model.tflite"), bytes))));
+        return new FuzzFormat("TFLite", ".tflite", null, seeds, c);
     }
 }

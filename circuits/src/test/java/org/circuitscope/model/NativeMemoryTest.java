@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Long notebook sessions must not leak: the native arrays a model's manager holds are the same before and after 100
  * forward passes and 100 feature-visualisation steps, on each model family (ONNX with BatchNormalization and Gemm,
- * SqueezeNet's strided first layer through the space-to-depth route, a GraphDef with BiasAdd). Ops on weights
+ * SqueezeNet's strided first layer through the space-to-depth route, a GraphDef with BiasAdd, TensorFlow Lite with
+ * int8 weights dequantised, depthwise convolutions, ReLU6 as Clip and residual sums). Ops on weights
  * create their intermediates on the weights' manager (DJL attaches results to their first operand's); the graph runs
  * each op in its own scope, so they are freed when the op returns.
  */
@@ -79,6 +80,17 @@ class NativeMemoryTest {
         try (Model m = Models.loadFile(pb, InputSpec.rgb01(MiniInception.S))) {
             steady(m, "mixed", MiniInception.S);
             steady(m, "softmax2_pre_activation", MiniInception.S, false);
+        }
+    }
+
+    @Test
+    void tfLiteMobileNetV2() {
+        // at 96 px (the model takes any size; its constant [1, 1001] reshape generalises to the batch) to keep the
+        // 200 forward passes short
+        try (Model file = Models.loadFile(SharedFixtures.require("models/tflite/tf2_mobilenet_v2_1.0_224_ptq.tflite"),
+                null); Model m = file.withInput(file.input().withSize(96, 96))) {
+            steady(m, "MobileNetV2/expanded_conv_3/add/add", 64);
+            steady(m, m.classOutput(), 96, false);
         }
     }
 }

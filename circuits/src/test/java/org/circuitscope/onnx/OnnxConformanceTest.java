@@ -157,6 +157,10 @@ class OnnxConformanceTest {
                 boolean named = msg.contains(node.getOpType());
                 return new Outcome(test, op, named ? "refused-unsupported" : "unclear-refusal", msg);
             }
+            // a variant refused at load names its node and op, and does not blame the input size
+            if (!msg.contains("(" + node.getOpType() + ")") || msg.contains("input size")) {
+                return new Outcome(test, op, "unclear-refusal", msg);
+            }
             return new Outcome(test, op, "refused-variant", msg.length() > 220 ? msg.substring(0, 220) + "…" : msg);
         } catch (RuntimeException e) {
             return new Outcome(test, op, "internal-error", e.getClass().getSimpleName() + ": " + e.getMessage());
