@@ -3,10 +3,12 @@ package org.circuitscope.weights;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Locale;
+import org.circuitscope.display.Captions;
 import org.circuitscope.display.Figure;
 
 /**
@@ -109,12 +111,16 @@ public final class Heatmaps {
     /** Small multiples: one heatmap per panel, in rows of {@code columns}, on one symmetric range. */
     public static Figure smallMultiples(String description, String title, List<Panel> panels, double range,
                                         int columns, int cellSize) {
-        Layout lay = new Layout(panels, columns, cellSize);
+        Layout lay = new Layout(title, panels, columns, cellSize);
         return Figure.of(description, lay.width, lay.height, g -> {
             g.setColor(INK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-            g.drawString(title, 10, 20);
-            drawLegend(g, range, 10, 30, 160, "symmetric scale for the whole figure: red excites, blue inhibits");
+            g.setFont(TITLE_FONT);
+            List<String> titleLines = titleLines(title, lay.width);
+            for (int i = 0; i < titleLines.size(); i++) {
+                g.drawString(titleLines.get(i), 10, 20 + 16 * i);
+            }
+            drawLegend(g, range, 10, lay.top - 34, 160,
+                    "symmetric scale for the whole figure: red excites, blue inhibits");
             for (int p = 0; p < panels.size(); p++) {
                 Panel pn = panels.get(p);
                 int x0 = lay.x(p);
@@ -124,13 +130,45 @@ public final class Heatmaps {
                 }
                 int ky = y0 + lay.thumbSpace;
                 drawKernel(g, pn.kernel(), pn.kh(), pn.kw(), range, x0, ky, lay.cell, true);
-                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+                g.setFont(CAPTION_FONT);
                 g.setColor(pn.accent() != null ? pn.accent() : INK);
-                g.drawString(pn.title(), x0, ky + lay.kernelH + 14);
+                List<String> lines = captionLines(pn.title(), lay.panelW);
+                for (int i = 0; i < lines.size(); i++) {
+                    g.drawString(lines.get(i), x0, ky + lay.kernelH + 14 + 13 * i);
+                }
                 g.setColor(INK);
-                g.drawString(pn.subtitle(), x0, ky + lay.kernelH + 28);
+                g.drawString(pn.subtitle(), x0, ky + lay.kernelH + 14 + 13 * CAPTION_LINES + 1);
             }
         });
+    }
+
+    private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 13);
+    private static final Font CAPTION_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+    /** Lines a panel's caption may take: a unit name such as MobileNetV2/expanded_conv_5/add/add:17 needs two. */
+    static final int CAPTION_LINES = 2;
+
+    private static FontMetrics metrics(Font f) {
+        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scratch.createGraphics();
+        try {
+            return g.getFontMetrics(f);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    /**
+     * A panel's caption broken into lines that stay inside its column (so neighbouring captions never run into
+     * each other), keeping the end of a name that is still too long: its layer and channel.
+     */
+    static List<String> captionLines(String caption, int panelWidth) {
+        return Captions.lines(caption, metrics(CAPTION_FONT), panelWidth - 12,
+                CAPTION_LINES);
+    }
+
+    /** The figure's title in at most two lines of its width. */
+    static List<String> titleLines(String title, int figureWidth) {
+        return Captions.lines(title, metrics(TITLE_FONT), figureWidth - 20, 2);
     }
 
     private static final class Layout {
@@ -143,9 +181,10 @@ public final class Heatmaps {
         final int columns;
         final int width;
         final int height;
+        final int top;
         static final int TOP = 64;
 
-        Layout(List<Panel> panels, int columns, int cellSize) {
+        Layout(String title, List<Panel> panels, int columns, int cellSize) {
             int kh = panels.stream().mapToInt(Panel::kh).max().orElse(1);
             int kw = panels.stream().mapToInt(Panel::kw).max().orElse(1);
             this.cell = cellSize > 0 ? cellSize : Math.max(6, Math.min(36, 110 / Math.max(kh, kw)));
@@ -154,11 +193,12 @@ public final class Heatmaps {
             this.thumb = thumbs ? Math.max(64, kw * cell) : 0;
             this.thumbSpace = thumbs ? thumb + 6 : 0;
             this.panelW = Math.max(150, Math.max(kw * cell, thumb)) + 16;
-            this.panelH = thumbSpace + kernelH + 40;
+            this.panelH = thumbSpace + kernelH + 40 + 13 * (CAPTION_LINES - 1);
             this.columns = Math.max(1, Math.min(columns, panels.size()));
             int rows = (panels.size() + this.columns - 1) / this.columns;
             this.width = Math.max(560, this.columns * panelW + 20);
-            this.height = TOP + Math.max(1, rows) * panelH + 10;
+            this.top = TOP + 16 * (titleLines(title, width).size() - 1);
+            this.height = top + Math.max(1, rows) * panelH + 10;
         }
 
         int x(int p) {
@@ -166,7 +206,7 @@ public final class Heatmaps {
         }
 
         int y(int p) {
-            return TOP + (p / columns) * panelH;
+            return top + (p / columns) * panelH;
         }
     }
 }
