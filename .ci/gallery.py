@@ -25,6 +25,8 @@ GALLERY = [
     ("circuit.png", "00-tour", "%circuit conv5:18",
      "The tour's circuit of `conv5:18`: feature visualisations on the units, every edge through its weight heatmap, "
      "and how much of the unit it explains"),
+    ("mobilenet-circuit.png", "05-your-own-model", "residual = Circuit.of(net",
+     "A circuit through a residual block of Google's TF2 MobileNet v2 (TensorFlow Lite, int8), loaded with no flags"),
     ("world.png", "01-organism", "sheet(scenes.subList(0, 8), true)",
      "The organism's world: scenes built from shared parts, with the boxes of their parts"),
     ("featurevis-conv5.png", "01-organism", "%featurevis conv5 --channels 0-15",
@@ -38,8 +40,8 @@ GALLERY = [
 ]
 
 # the notebooks, in the README's order, for the timings table
-NOTEBOOKS = ["00-tour", "01-organism", "02-feature-visualisation", "03-activations-examples-tuning",
-             "04-reading-weights"]
+NOTEBOOKS = sorted(os.path.splitext(n)[0] for n in os.listdir(os.path.join(os.path.dirname(
+    os.path.abspath(__file__)), "..", "notebooks")) if n.endswith(".ipynb"))
 
 
 def image_of(cell):
@@ -96,7 +98,7 @@ def main():
             raise SystemExit("gallery: the cell %r of %s shows no image" % (key, notebook))
         with open(os.path.join(args.out, name), "wb") as f:
             f.write(png)
-        rows.append("**%s** (`%s.ipynb`)\n\n![%s](%s/%s)\n" % (caption, notebook, caption.split(":")[0],
+        rows.append("**%s** (`%s.ipynb`)\n\n![%s](%s/%s)\n" % (caption, notebook, caption.replace("`", ""),
                                                            args.out, name))
     with open(os.path.join(args.notebooks, "timings.json")) as f:
         timings = json.load(f)
