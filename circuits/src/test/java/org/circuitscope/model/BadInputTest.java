@@ -2,6 +2,7 @@ package org.circuitscope.model;
 
 import static org.circuitscope.onnx.TestGraphs.ints;
 import static org.circuitscope.onnx.TestGraphs.list;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.circuitscope.onnx.TestGraphs;
 import org.circuitscope.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -98,6 +100,25 @@ class BadInputTest {
                 .node("MaxPool", "x", "y", ints("kernel_shape", 9, 9)).output("y").bytes();
         ModelException e = assertThrows(ModelException.class, () -> Model.fromOnnx(bytes, "p", InputSpec.rgb01(8)));
         assertTrue(e.getMessage().contains("does not run on a 8x8"), e.getMessage());
+    }
+
+    @Test
+    void derivedModelsPinTheWeightsTheyShare() {
+        Model parent = model();
+        Model resized = parent.withInput(InputSpec.rgb01(8).withMean(new float[] {0.5f, 0.5f, 0.5f}));
+        Model labelled = parent.withLabels(List.of("a", "b", "c", "d", "e"));
+        Tensor x = TestGraphs.random(3, 1, 3, 8, 8);
+        float[] before = labelled.run(x, "logits").get("logits").data();
+        parent.close();
+        // the parent is closed, but its weights stay alive while a derived model uses them
+        assertArrayEquals(before, labelled.run(x, "logits").get("logits").data());
+        assertEquals(5, resized.run(x, "logits").get("logits").shape()[1]);
+        ModelException closed = assertThrows(ModelException.class, () -> parent.run(x, "logits"));
+        assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+        ModelException count = assertThrows(ModelException.class, () -> labelled.withLabels(List.of("a", "b")));
+        assertTrue(count.getMessage().contains("2") && count.getMessage().contains("5"), count.getMessage());
+        resized.close();
+        labelled.close();
     }
 
     @Test
