@@ -64,10 +64,12 @@ public final class LoadedModels {
             throws MagicException {
         if (positionals.size() > needed) {
             String first = positionals.get(0);
+            // the default model is loaded before the name is looked up: a first magic may name it
+            // (%featurevis organism conv4:3 in a fresh session)
+            Model current = get(null);
             if (models.containsKey(first)) {
                 return new Chosen(models.get(first), positionals.subList(1, positionals.size()));
             }
-            Model current = get(null);
             boolean ofTheModel = first.contains(":") || first.contains("/") || first.contains(".")
                     || current.layers().contains(first) || current.labels().contains(first);
             if (!ofTheModel && positionals.size() == needed + 1) {

@@ -55,6 +55,19 @@ class FeatureVisMagicTest {
         return MAGIC.line(context, Arrays.asList(line.trim().split("\\s+")));
     }
 
+    /** The first magic of a session may name the default model before anything loaded it (the kernel soak's cell). */
+    @Test
+    void aFreshSessionCanNameTheDefaultModel() throws Exception {
+        InMemoryContext fresh = new InMemoryContext();
+        try {
+            FeatureVisResult r = assertInstanceOf(FeatureVisResult.class, MAGIC.line(fresh,
+                    Arrays.asList("organism conv4:3 --steps 2 --size 32".split(" "))));
+            assertTrue(r.objective().contains("conv4:3"), r.objective());
+        } finally {
+            LoadedModels.of(fresh.session()).all().values().forEach(Model::close);
+        }
+    }
+
     @Test
     void registered() {
         assertTrue(MagicProvider.all().stream().anyMatch(m -> m.name().equals("featurevis")));
