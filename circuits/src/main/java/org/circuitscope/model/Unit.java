@@ -70,6 +70,26 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
 
     Pattern FORM = Pattern.compile("(.+):(\\d+)(?:@(\\d+),(\\d+))?");
 
+    /**
+     * The dictionary {@code layer/name} names (a layer seen through a dictionary, whose channels are its features,
+     * as in {@code %activations --layers conv3/sae}), or null when {@code text} is not of that form or names no
+     * dictionary of {@code dictionaries} learnt on that layer.
+     */
+    static FeatureBasis dictionaryView(String text, Map<String, ? extends FeatureBasis> dictionaries) {
+        Matcher v = VIEW.matcher(text.trim());
+        if (!v.matches() || !dictionaries.containsKey(v.group(2))) {
+            return null;
+        }
+        FeatureBasis d = dictionaries.get(v.group(2));
+        if (!d.layer().equals(v.group(1))) {
+            throw new ModelException("dictionary '" + v.group(2) + "' was learnt on layer '" + d.layer()
+                    + "', not '" + v.group(1) + "': write " + d.layer() + "/" + v.group(2));
+        }
+        return d;
+    }
+
+    Pattern VIEW = Pattern.compile("(.+)/([A-Za-z_][A-Za-z0-9_]*)");
+
     /** {@code layer/dictionary:index}: the dictionary's name is a plain identifier. */
     Pattern FEATURE = Pattern.compile("(.+)/([A-Za-z_][A-Za-z0-9_]*):(\\d+)");
 
@@ -85,6 +105,15 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
 
         /** Feature {@code index} as a unit. */
         Feature feature(int index);
+
+        /** Every feature's map over a layer's activations: N×C×H×W gives N×size×H×W (N×C gives N×size). */
+        default NDArray maps(NDArray a) {
+            ai.djl.ndarray.NDList list = new ai.djl.ndarray.NDList();
+            for (int i = 0; i < size(); i++) {
+                list.add(feature(i).map(a));
+            }
+            return ai.djl.ndarray.NDArrays.stack(list, 1);
+        }
     }
 
     record Channel(String layer, int channel) implements Unit {
