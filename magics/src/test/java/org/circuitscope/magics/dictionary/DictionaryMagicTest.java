@@ -24,6 +24,9 @@ import org.circuitscope.magics.circuit.AttributionMagic;
 import org.circuitscope.magics.examples.ExamplesMagic;
 import org.circuitscope.magics.featurevis.FeatureVisMagic;
 import org.circuitscope.magics.tuning.TuningMagic;
+import org.circuitscope.magics.weights.WeightsMagic;
+import org.circuitscope.dictionary.Polysemantic;
+import org.circuitscope.dictionary.VirtualWeights;
 import org.circuitscope.model.Unit;
 import org.circuitscope.stimuli.TuningCurve;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,6 +93,38 @@ class DictionaryMagicTest {
         AttributionResult attr = (AttributionResult) run(new AttributionMagic(), f + " --from conv2 --images 8");
         assertEquals(f, attr.unit().toString());
         assertEquals(32, attr.perChannel().length);
+    }
+
+    @Test
+    void virtualWeightsBetweenFeaturesOfAdjacentLayers() throws Exception {
+        run(new DictionaryMagic(), "conv2 --method sae --size 64 --k 4 --images 16 --positions 32 --steps 200 "
+                + "--features 0 --data world --as low");
+        VirtualWeights v = assertInstanceOf(VirtualWeights.class, run(new WeightsMagic(),
+                feature() + " --from conv2/low --top 4"));
+        assertEquals(64, v.lowerFeatures());
+        assertEquals(96, v.upperFeatures());
+        // conv3 is a 3×3 convolution of pool2 (conv2 max-pooled 2×2, stride 2): 6×6 in conv2's positions
+        assertEquals(6, v.kernelHeight());
+        assertInstanceOf(BufferedImage.class, v.representations().get("image/png"));
+        VirtualWeights fromNeurons = (VirtualWeights) run(new WeightsMagic(), feature() + " --from conv2");
+        assertEquals(32, fromNeurons.lowerFeatures());
+        assertTrue(assertThrows(MagicException.class, () -> run(new WeightsMagic(), feature())).getMessage()
+                .contains("--from"));
+    }
+
+    @Test
+    void polysemanticNeuronUnfoldedIntoFeaturesAndFacets() throws Exception {
+        Polysemantic p = assertInstanceOf(Polysemantic.class, run(new PolysemanticMagic(),
+                "conv3:5 --dictionary sae --images 16 --examples 12 --clusters 3 --vis-steps 8 --data world"));
+        System.out.println(p);
+        assertTrue(p.score() >= 1 && p.score() <= 96, "an effective number of features: " + p.score());
+        double total = p.loadings().stream().mapToDouble(Polysemantic.Loading::share).sum();
+        assertEquals(1.0, total, 1e-6);
+        assertEquals(3, p.facets().size());
+        assertEquals(12, p.facets().stream().mapToInt(f -> f.examples().size()).sum());
+        assertEquals(3, p.diversity().size());
+        assertTrue(assertThrows(MagicException.class, () -> run(new PolysemanticMagic(), "conv4:1 --data world"))
+                .getMessage().contains("no dictionary on conv4"));
     }
 
     @Test
