@@ -128,7 +128,7 @@ public final class DictionarySheet implements Displayable {
         g.setColor(Color.DARK_GRAY);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
         g.drawString("feature", GAP, 16);
-        g.drawString("visualisation", LABEL, 16);
+        g.drawString("feature vis", LABEL, 16);
         if (most > 0) {
             g.drawString("top dataset examples", LABEL + CELL + 2 * GAP, 16);
         }
