@@ -39,6 +39,7 @@ public final class Activations {
     private int batchSize = 32;
     private int limit = -1;
     private long maxValues = DEFAULT_MAX_VALUES;
+    private Map<String, ? extends org.circuitscope.model.Unit.FeatureBasis> dictionaries = Map.of();
 
     private Activations(Model model) {
         this.model = model;
@@ -85,6 +86,15 @@ public final class Activations {
         return this;
     }
 
+    /**
+     * Dictionaries by name, so that a layer given as {@code layer/name} is recorded through the dictionary: one
+     * column per feature, named {@code layer/name:index} like the feature's unit.
+     */
+    public Activations dictionaries(Map<String, ? extends org.circuitscope.model.Unit.FeatureBasis> named) {
+        this.dictionaries = Map.copyOf(named);
+        return this;
+    }
+
     public ActivationResult run(ImageSource source) {
         return run(source, Progress.NONE);
     }
@@ -94,10 +104,13 @@ public final class Activations {
             throw new IllegalArgumentException("name the layers to record: Activations.of(model).layers(\"…\")");
         }
         List<Layer> resolved = new ArrayList<>();
+        List<org.circuitscope.model.Unit.FeatureBasis> views = new ArrayList<>();
         for (String l : layers) {
-            resolved.add(model.layers().get(l));
+            var view = org.circuitscope.model.Unit.dictionaryView(l, dictionaries);
+            views.add(view);
+            resolved.add(model.layers().get(view != null ? view.layer() : l));
         }
-        Features features = Features.of(layers, resolved, reduce);
+        Features features = Features.of(layers, resolved, reduce, views);
         ImageSource src = limit >= 0 ? source.limit(limit) : source;
         OptionalInt size = src.size();
         long total = size.isPresent() ? size.getAsInt() : 0;
@@ -158,10 +171,17 @@ public final class Activations {
         final int[] widths;
         final int[] offsets;
         final Reduce reduce;
+        /** For a layer seen through a dictionary, the dictionary (its features are the channels); else null. */
+        final List<org.circuitscope.model.Unit.FeatureBasis> views;
+        /** The model layer each entry is computed from. */
+        final List<String> sources;
         private final int count;
 
-        private Features(List<String> layerNames, int[] channels, int[] heights, int[] widths, Reduce reduce) {
+        private Features(List<String> layerNames, int[] channels, int[] heights, int[] widths, Reduce reduce,
+                         List<org.circuitscope.model.Unit.FeatureBasis> views, List<String> sources) {
             this.layerNames = layerNames;
+            this.views = views;
+            this.sources = sources;
             this.channels = channels;
             this.heights = heights;
             this.widths = widths;
@@ -174,6 +194,13 @@ public final class Activations {
         }
 
         static Features of(List<String> names, List<Layer> layers, Reduce reduce) {
+            List<org.circuitscope.model.Unit.FeatureBasis> none = new ArrayList<>();
+            layers.forEach(l -> none.add(null));
+            return of(names, layers, reduce, none);
+        }
+
+        static Features of(List<String> names, List<Layer> layers, Reduce reduce,
+                           List<org.circuitscope.model.Unit.FeatureBasis> views) {
             int n = layers.size();
             int[] c = new int[n];
             int[] h = new int[n];
@@ -197,8 +224,18 @@ public final class Activations {
                     throw new ModelException("layer '" + names.get(i) + "' has shape " + Arrays.toString(s)
                             + ": nothing to record");
                 }
+                if (views.get(i) != null) {
+                    if (s.length != 4 && s.length != 2) {
+                        throw new ModelException("layer '" + layers.get(i).name() + "' has shape "
+                                + Arrays.toString(s) + ": a dictionary reads channel vectors");
+                    }
+                    views.get(i).feature(0).check(s[1]);
+                    c[i] = views.get(i).size();
+                }
             }
-            return new Features(List.copyOf(names), c, h, w, reduce);
+            List<String> sources = new ArrayList<>();
+            layers.forEach(l -> sources.add(l.name()));
+            return new Features(List.copyOf(names), c, h, w, reduce, new ArrayList<>(views), sources);
         }
 
         int perChannel(int layer) {
@@ -223,9 +260,12 @@ public final class Activations {
             Tensor in = model.input().images(images);
             try (NDManager m = model.newManager()) {
                 NDArray x = m.create(in.data(), new Shape(in.shape()));
-                Map<String, NDArray> acts = model.forward(x, layerNames);
+                Map<String, NDArray> acts = model.forward(x, sources.stream().distinct().toList());
                 for (int l = 0; l < layerNames.size(); l++) {
-                    NDArray a = acts.get(layerNames.get(l));
+                    NDArray a = acts.get(sources.get(l));
+                    if (views.get(l) != null) {
+                        a = views.get(l).maps(a.toType(DataType.FLOAT32, false));
+                    }
                     boolean spatial = a.getShape().dimension() == 4 && heights[l] * widths[l] > 1;
                     NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
                     if (spatial && reduce == Reduce.MAX) {

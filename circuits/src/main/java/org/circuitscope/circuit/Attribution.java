@@ -27,22 +27,40 @@ import org.circuitscope.tensor.Tensor;
  */
 public final class Attribution {
     private final Model model;
-    private final Unit.Channel target;
+    /** A channel, or a dictionary feature (its map averaged over positions). */
+    private final Unit target;
     private String from;
     private int batchSize = 32;
     private int maxImages = Integer.MAX_VALUE;
 
-    private Attribution(Model model, Unit.Channel target) {
+    private Attribution(Model model, Unit target) {
         this.model = model;
         this.target = target;
     }
 
     /** Attribution to {@code unit} (e.g. {@code "logits:0"} or {@code "conv5:3"}). */
     public static Attribution of(Model model, String unit) {
-        if (!(Unit.parse(unit) instanceof Unit.Channel c)) {
-            throw new ModelException("attribution needs a channel (layer:channel), not '" + unit + "'");
+        return of(model, unit, Map.of());
+    }
+
+    /** As {@link #of(Model, String)}, where {@code layer/name:index} names a feature of one of {@code dictionaries}. */
+    public static Attribution of(Model model, String unit, Map<String, ? extends Unit.FeatureBasis> dictionaries) {
+        Unit u = Unit.parse(unit, dictionaries);
+        if (u instanceof Unit.Feature f) {
+            return of(model, f);
+        }
+        if (!(u instanceof Unit.Channel c)) {
+            throw new ModelException("attribution needs a channel (layer:channel) or a dictionary feature "
+                    + "(layer/dictionary:index), not '" + unit + "'");
         }
         return of(model, c);
+    }
+
+    /** Attribution to a dictionary feature: its map over the layer's positions, averaged. */
+    public static Attribution of(Model model, Unit.Feature feature) {
+        Layer l = model.layers().get(feature.layer());
+        feature.check(l.channels());
+        return new Attribution(model, feature);
     }
 
     public static Attribution of(Model model, Unit.Channel unit) {
@@ -124,7 +142,8 @@ public final class Attribution {
             try (GradientCollector gc = DjlSetup.engine().newGradientCollector()) {
                 NDArray out = model.forward(x, Map.of(from, a), List.of(target.layer())).get(target.layer());
                 long n = out.getShape().get(0);
-                NDArray u = out.get(":, " + target.channel()).reshape(n, -1).mean(new int[] {1});
+                NDArray u = (target instanceof Unit.Feature f ? f.map(out)
+                        : out.get(":, " + ((Unit.Channel) target).channel())).reshape(n, -1).mean(new int[] {1});
                 NDArray total = u.sum();
                 gc.backward(total);
                 NDArray contrib = a.mul(a.getGradient());

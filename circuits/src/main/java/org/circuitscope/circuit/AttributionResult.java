@@ -16,7 +16,7 @@ import tech.tablesaw.api.Table;
  * Per-channel attribution of a unit to an earlier layer (see {@link Attribution}), averaged over {@link #images()}
  * images; {@link #unitMean()} is the unit's own mean on them.
  */
-public record AttributionResult(String model, Unit.Channel unit, String from, double[] perChannel, double unitMean,
+public record AttributionResult(String model, Unit unit, String from, double[] perChannel, double unitMean,
                                 int images, String data, boolean partial) implements Displayable {
 
     public double of(int channel) {

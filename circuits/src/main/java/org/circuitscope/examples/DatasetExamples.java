@@ -207,6 +207,9 @@ public final class DatasetExamples {
                 throw new ModelException("layer '" + layer.name() + "' has " + channels + " channels (0.."
                         + (channels - 1) + "); there is no channel " + channel);
             }
+            if (read instanceof Unit.Feature f) {
+                f.check(channels);
+            }
             if (read instanceof Unit.Direction d && d.vector().length != channels) {
                 throw new ModelException("the direction has " + d.vector().length + " values but layer '"
                         + layer.name() + "' has " + channels + " channels");
@@ -234,9 +237,12 @@ public final class DatasetExamples {
         Candidate[] score(NDArray a, int n) {
             Candidate[] out = new Candidate[n];
             int hw = h * w;
-            if (read instanceof Unit.Channel c) {
-                NDArray plane = a.getShape().dimension() == 4 ? a.get(new NDIndex(":, {}", c.channel())).reshape(n, hw)
-                        : a.get(new NDIndex(":, {}", c.channel())).reshape(n, 1);
+            if (read instanceof Unit.Channel || read instanceof Unit.Feature) {
+                // a channel's plane, or a dictionary feature's map computed on the engine: the same max and argmax
+                NDArray plane = read instanceof Unit.Feature f ? f.map(a).reshape(n, hw)
+                        : a.getShape().dimension() == 4
+                        ? a.get(new NDIndex(":, {}", ((Unit.Channel) read).channel())).reshape(n, hw)
+                        : a.get(new NDIndex(":, {}", ((Unit.Channel) read).channel())).reshape(n, 1);
                 NDArray signed = sign < 0 ? plane.neg() : plane;
                 float[] v = signed.max(new int[] {1}).toFloatArray();
                 long[] arg = signed.argMax(1).toLongArray();
@@ -325,6 +331,9 @@ public final class DatasetExamples {
      * Concat to the input holding the channel (with the channel renumbered). Other layers are returned as they are.
      */
     public static Unit beforeRelu(LayerGraph graph, Unit unit) {
+        if (unit instanceof Unit.Feature) {
+            return unit; // a feature is read where its dictionary was learnt, rectified or not as its codes are
+        }
         String layer = graph.get(unit.layer()).name();
         int channel = channelOf(unit);
         boolean passedRelu = false;

@@ -49,6 +49,15 @@ public final class Adam {
         }
     }
 
+    /**
+     * Forgets the moments of parameters {@code from} (inclusive) to {@code to} (exclusive): for parameters that
+     * were just re-initialised (a sparse autoencoder's resampled latents), whose old moments no longer apply.
+     */
+    public void reset(int from, int to) {
+        java.util.Arrays.fill(m, from, to, 0f);
+        java.util.Arrays.fill(v, from, to, 0f);
+    }
+
     public int steps() {
         return t;
     }

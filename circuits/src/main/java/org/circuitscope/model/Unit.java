@@ -1,15 +1,19 @@
 package org.circuitscope.model;
 
+import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Something in a layer that can be looked at: a whole channel (the mean over positions is its activation), one
- * neuron (a channel at one position), or a direction in the layer's channel space. Printed and parsed as
- * {@code layer:channel} and {@code layer:channel@y,x}.
+ * neuron (a channel at one position), a direction in the layer's channel space, or a feature of a dictionary learnt
+ * on the layer. Printed and parsed as {@code layer:channel}, {@code layer:channel@y,x} and
+ * {@code layer/dictionary:feature} (for example {@code conv4/sae:17}: feature 17 of the dictionary registered as
+ * {@code sae}, learnt on {@code conv4}).
  */
-public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction {
+public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, Unit.Feature {
 
     String layer();
 
@@ -27,7 +31,32 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction {
 
     /** Parses {@code layer:channel} or {@code layer:channel@y,x}; layer names may themselves contain ':' or '/'. */
     static Unit parse(String text) {
-        Matcher m = FORM.matcher(text.trim());
+        return parse(text, Map.of());
+    }
+
+    /**
+     * Parses {@code layer:channel}, {@code layer:channel@y,x}, or {@code layer/name:index} where {@code name} is
+     * one of {@code dictionaries} (by the name it was registered under) and {@code layer} the layer it was learnt
+     * on: that dictionary's feature {@code index}. A text whose part between the last '/' and the ':' names no
+     * dictionary is a channel of a layer whose name contains '/' ({@code fire4/concat:12}), as before.
+     */
+    static Unit parse(String text, Map<String, ? extends FeatureBasis> dictionaries) {
+        String t = text.trim();
+        Matcher f = FEATURE.matcher(t);
+        if (f.matches() && dictionaries.containsKey(f.group(2))) {
+            FeatureBasis d = dictionaries.get(f.group(2));
+            if (!d.layer().equals(f.group(1))) {
+                throw new ModelException("dictionary '" + f.group(2) + "' was learnt on layer '" + d.layer()
+                        + "', not '" + f.group(1) + "': write " + d.layer() + "/" + f.group(2) + ":" + f.group(3));
+            }
+            int i = Integer.parseInt(f.group(3));
+            if (i >= d.size()) {
+                throw new ModelException("dictionary '" + f.group(2) + "' has " + d.size() + " features (0.."
+                        + (d.size() - 1) + "); there is no feature " + i);
+            }
+            return d.feature(i);
+        }
+        Matcher m = FORM.matcher(t);
         if (!m.matches()) {
             throw new ModelException("'" + text + "' is not a unit: write layer:channel (e.g. fire4/concat:12) or "
                     + "layer:channel@y,x (e.g. conv3:5@7,7)");
@@ -40,6 +69,52 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction {
     }
 
     Pattern FORM = Pattern.compile("(.+):(\\d+)(?:@(\\d+),(\\d+))?");
+
+    /**
+     * The dictionary {@code layer/name} names (a layer seen through a dictionary, whose channels are its features,
+     * as in {@code %activations --layers conv3/sae}), or null when {@code text} is not of that form or names no
+     * dictionary of {@code dictionaries} learnt on that layer.
+     */
+    static FeatureBasis dictionaryView(String text, Map<String, ? extends FeatureBasis> dictionaries) {
+        Matcher v = VIEW.matcher(text.trim());
+        if (!v.matches() || !dictionaries.containsKey(v.group(2))) {
+            return null;
+        }
+        FeatureBasis d = dictionaries.get(v.group(2));
+        if (!d.layer().equals(v.group(1))) {
+            throw new ModelException("dictionary '" + v.group(2) + "' was learnt on layer '" + d.layer()
+                    + "', not '" + v.group(1) + "': write " + d.layer() + "/" + v.group(2));
+        }
+        return d;
+    }
+
+    Pattern VIEW = Pattern.compile("(.+)/([A-Za-z_][A-Za-z0-9_]*)");
+
+    /** {@code layer/dictionary:index}: the dictionary's name is a plain identifier. */
+    Pattern FEATURE = Pattern.compile("(.+)/([A-Za-z_][A-Za-z0-9_]*):(\\d+)");
+
+    /**
+     * Something whose features are units: a dictionary learnt on one layer ({@code org.circuitscope.dictionary}).
+     */
+    interface FeatureBasis {
+        /** The layer the features live in. */
+        String layer();
+
+        /** How many features there are. */
+        int size();
+
+        /** Feature {@code index} as a unit. */
+        Feature feature(int index);
+
+        /** Every feature's map over a layer's activations: N×C×H×W gives N×size×H×W (N×C gives N×size). */
+        default NDArray maps(NDArray a) {
+            ai.djl.ndarray.NDList list = new ai.djl.ndarray.NDList();
+            for (int i = 0; i < size(); i++) {
+                list.add(feature(i).map(a));
+            }
+            return ai.djl.ndarray.NDArrays.stack(list, 1);
+        }
+    }
 
     record Channel(String layer, int channel) implements Unit {
         public Channel {
@@ -85,6 +160,88 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction {
         @Override
         public String toString() {
             return layer + ":direction[" + vector.length + "]";
+        }
+    }
+
+    /**
+     * Feature {@code index} of the dictionary called {@code dictionary}, learnt on {@code layer}. Its value at a
+     * position is read from the channel vector a there as {@code w·a + bias}, rectified when {@code rectified}:
+     * the dictionary's encoder row for the feature (for a TopK sparse autoencoder, before the top-k selection,
+     * which depends on the other features; see the dictionary's own encoding for codes). Everything an instrument
+     * needs travels with the unit, as a direction's vector does.
+     */
+    record Feature(String layer, String dictionary, int index, float[] weights, float bias, boolean rectified)
+            implements Unit {
+        public Feature {
+            if (index < 0) {
+                throw new ModelException("feature index must be 0 or more, not " + index);
+            }
+            weights = weights.clone();
+        }
+
+        /** The encoder row (a copy). */
+        @Override
+        public float[] weights() {
+            return weights.clone();
+        }
+
+        /** The layer's channel count this feature reads. */
+        public int channels() {
+            return weights.length;
+        }
+
+        /** Throws unless {@code layerChannels} matches the encoder. */
+        public void check(long layerChannels) {
+            if (layerChannels != weights.length) {
+                throw new ModelException("feature " + this + " reads " + weights.length + " channels but layer '"
+                        + layer + "' has " + layerChannels);
+            }
+        }
+
+        /**
+         * The feature's map over a layer's activations, differentiably on the engine: N×C×H×W gives N×H×W, N×C
+         * gives N. Arrays are attached to {@code a}'s manager.
+         */
+        public NDArray map(NDArray a) {
+            check(a.getShape().get(1));
+            NDArray w = a.getManager().create(weights);
+            NDArray v;
+            if (a.getShape().dimension() == 4) {
+                v = a.mul(w.reshape(1, weights.length, 1, 1)).sum(new int[] {1});
+            } else {
+                v = a.matMul(w.reshape(weights.length, 1)).reshape(a.getShape().get(0));
+            }
+            v = v.add(bias);
+            return rectified ? v.maximum(0f) : v;
+        }
+
+        /**
+         * The feature's value at one position of an activation array on the heap laid out N×C×H×W:
+         * {@code base} is the image's offset, {@code hw} the positions per channel, {@code p} the position.
+         */
+        public float at(float[] d, int base, int hw, int p) {
+            double s = bias;
+            for (int c = 0; c < weights.length; c++) {
+                s += (double) weights[c] * d[base + c * hw + p];
+            }
+            return (float) (rectified ? Math.max(0, s) : s);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Feature f && f.layer.equals(layer) && f.dictionary.equals(dictionary)
+                    && f.index == index && Arrays.equals(f.weights, weights) && f.bias == bias
+                    && f.rectified == rectified;
+        }
+
+        @Override
+        public int hashCode() {
+            return (layer.hashCode() * 31 + dictionary.hashCode()) * 31 + index;
+        }
+
+        @Override
+        public String toString() {
+            return layer + "/" + dictionary + ":" + index;
         }
     }
 }

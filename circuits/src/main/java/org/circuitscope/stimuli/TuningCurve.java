@@ -120,7 +120,11 @@ public final class TuningCurve implements Displayable {
         int x = w / 2;
         int channel = -1;
         float[] direction = null;
-        if (unit instanceof Unit.Channel c) {
+        Unit.Feature feature = null;
+        if (unit instanceof Unit.Feature f) {
+            f.check(channels);
+            feature = f;
+        } else if (unit instanceof Unit.Channel c) {
             channel = c.channel();
         } else if (unit instanceof Unit.Neuron n) {
             channel = n.channel();
@@ -193,7 +197,8 @@ public final class TuningCurve implements Displayable {
                     double sum = 0;
                     int where = candidates[0];
                     for (int p : candidates) {
-                        double v = direction != null ? dot(d, base, direction, hw, p) : d[base + channel * hw + p];
+                        double v = feature != null ? feature.at(d, base, hw, p)
+                                : direction != null ? dot(d, base, direction, hw, p) : d[base + channel * hw + p];
                         sum += v;
                         if (v > best) {
                             best = v;

@@ -17,6 +17,8 @@ public final class MagicProvider {
                 new org.circuitscope.magics.circuit.AttributionMagic(),
                 new org.circuitscope.magics.activations.ActivationsMagic(),
                 new org.circuitscope.magics.examples.ExamplesMagic(),
-                new org.circuitscope.magics.tuning.TuningMagic());
+                new org.circuitscope.magics.tuning.TuningMagic(),
+                new org.circuitscope.magics.dictionary.DictionaryMagic(),
+                new org.circuitscope.magics.dictionary.PolysemanticMagic());
     }
 }

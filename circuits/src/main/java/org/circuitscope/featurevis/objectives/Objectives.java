@@ -41,8 +41,20 @@ public final class Objectives {
         if (unit instanceof Unit.Neuron n) {
             return neuron(n.layer(), n.channel(), n.y(), n.x());
         }
+        if (unit instanceof Unit.Feature f) {
+            return feature(f);
+        }
         Unit.Direction d = (Unit.Direction) unit;
         return direction(d.layer(), d.vector());
+    }
+
+    /**
+     * A dictionary feature's mean over positions: its encoder read at every position ({@link Unit.Feature#map}),
+     * rectified as the dictionary's codes are.
+     */
+    public static VisObjective feature(Unit.Feature f) {
+        return new Simple(f.toString(), f.layer(), m -> f.check(checkLayer(m, f.layer()).channels()),
+                a -> spatialMean(f.map(a)));
     }
 
     /** {@code layer:channel} or {@code layer:channel@y,x}. */

@@ -62,12 +62,16 @@ public final class ActivationsMagic implements Magic {
             Reduce reduce = Reduce.parse(a.get("reduce", "max"));
             int batch = a.getInt("batch", 32, 1, 1024);
             int limit = a.getInt("limit", -1, 1, Integer.MAX_VALUE);
+            var dictionaries = org.circuitscope.magics.LoadedDictionaries.of(context.session()).all();
             for (String l : layers) {
-                chosen.model().layers().get(l);
+                // a layer, or a layer seen through a dictionary (conv3/sae: a column per feature)
+                if (org.circuitscope.model.Unit.dictionaryView(l, dictionaries) == null) {
+                    chosen.model().layers().get(l);
+                }
             }
             ImageSource source = Sources.parse(name(), chosen.rest().get(0), chosen.model(), a.get("label-regex"),
                     a.getInt("resize", 0, 1, org.circuitscope.model.Limits.maxInputSide()));
-            result = Activations.of(chosen.model()).layers(layers).reduce(reduce).batchSize(batch).limit(limit)
+            result = Activations.of(chosen.model()).dictionaries(dictionaries).layers(layers).reduce(reduce).batchSize(batch).limit(limit)
                     .run(source, context.progress("activations"));
             Sources.requireImages(name(), source, result.images(), result.partial());
         } catch (ModelException | IllegalArgumentException | ArithmeticException e) {

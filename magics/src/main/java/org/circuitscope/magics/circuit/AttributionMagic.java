@@ -55,7 +55,8 @@ public final class AttributionMagic implements Magic {
             target = model.classOutput() + ":" + index;
         }
         try {
-            AttributionResult r = Attribution.of(model, target).from(a.get("from")).limit(images)
+            AttributionResult r = Attribution.of(model, target,
+                            org.circuitscope.magics.LoadedDictionaries.of(context.session()).all()).from(a.get("from")).limit(images)
                     .run(DataSources.parse(a.get("data"), model, images, "attribution"),
                             context.progress("attribution of " + target));
             if (var != null) {

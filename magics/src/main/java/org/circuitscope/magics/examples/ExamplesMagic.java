@@ -54,7 +54,8 @@ public final class ExamplesMagic implements Magic {
         String var = a.variable("as");
         ExamplesResult result;
         try {
-            Unit unit = Unit.parse(chosen.rest().get(0));
+            Unit unit = Unit.parse(chosen.rest().get(0),
+                    org.circuitscope.magics.LoadedDictionaries.of(context.session()).all());
             int k = a.getInt("k", 9, 1, 1000);
             int batch = a.getInt("batch", 32, 1, 1024);
             int limit = a.getInt("limit", -1, 1, Integer.MAX_VALUE);

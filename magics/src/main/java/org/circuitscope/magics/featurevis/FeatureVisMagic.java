@@ -100,7 +100,7 @@ public final class FeatureVisMagic implements Magic {
                     + "fire4/concat:12), layer:channel@y,x for a neuron, or give --channels for a sheet of "
                     + "layer " + target + hint);
         }
-        Unit unit = Unit.parse(target);
+        Unit unit = Unit.parse(target, org.circuitscope.magics.LoadedDictionaries.of(context.session()).all());
         VisObjective objective = Objectives.unit(unit);
         String note = "";
         if (a.flag("negative")) {

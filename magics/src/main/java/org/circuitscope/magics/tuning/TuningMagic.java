@@ -60,7 +60,8 @@ public final class TuningMagic implements Magic {
         String var = a.variable("as");
         TuningCurve result;
         try {
-            Unit unit = Unit.parse(chosen.rest().get(0));
+            Unit unit = Unit.parse(chosen.rest().get(0),
+                    org.circuitscope.magics.LoadedDictionaries.of(context.session()).all());
             String spec = chosen.rest().get(1);
             StimulusSet set = StimulusSpecs.parse(spec);
             boolean contrastGiven = StimulusSpecs.specFixesContrast(spec);

@@ -10,6 +10,7 @@ import org.circuitscope.magics.MagicException;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.ModelException;
 import org.circuitscope.model.Unit;
+import org.circuitscope.dictionary.VirtualWeights;
 import org.circuitscope.weights.KernelView;
 import org.circuitscope.weights.UnitWeights;
 import org.circuitscope.weights.Weights;
@@ -17,7 +18,9 @@ import org.circuitscope.weights.Weights;
 /**
  * {@code %weights [model] layer:channel [--from layer] [--top 12] [--thumbs fv|examples|none] [--input i]
  * [--as VAR]}: a unit's strongest inputs as weight heatmaps (its convolution's kernels, or expanded weights from
- * {@code --from}), or with {@code --input i} the one kernel from input channel i, as a heatmap and a table.
+ * {@code --from}), or with {@code --input i} the one kernel from input channel i, as a heatmap and a table. Into a
+ * dictionary feature ({@code conv3/sae:5}), or from one ({@code --from conv2/sae}): virtual weights, the lower
+ * dictionary's decoder through the (linearised) path and the upper one's encoder, as k×k heatmaps.
  */
 public final class WeightsMagic implements Magic {
     private static final Set<String> OPTIONS = Set.of("from", "top", "thumbs", "input", "as", "data", "images",
@@ -34,6 +37,35 @@ public final class WeightsMagic implements Magic {
                 + "[--thumbs fv|examples|none] [--data SOURCE] [--input i] [--as VAR]";
     }
 
+    /**
+     * Virtual weights into a feature (or a channel) from the features of a dictionary ({@code --from conv2/sae})
+     * or from a layer's neurons ({@code --from conv2}).
+     */
+    private static VirtualWeights virtual(Model model, Unit u, MagicArgs a, Unit.FeatureBasis fromView,
+                                          java.util.Map<String, org.circuitscope.dictionary.Dictionary> dictionaries,
+                                          int top) throws MagicException {
+        if (!a.has("from")) {
+            throw a.error("virtual weights into " + u + " need --from LAYER (its neurons) or --from LAYER/DICT "
+                    + "(a dictionary's features)");
+        }
+        if (a.has("input")) {
+            throw a.error("--input picks a channel's kernel; for features the strongest --top are shown");
+        }
+        org.circuitscope.dictionary.Dictionary lower = fromView == null ? null
+                : (org.circuitscope.dictionary.Dictionary) fromView;
+        org.circuitscope.dictionary.Dictionary upper = null;
+        int j;
+        if (u instanceof Unit.Feature f) {
+            upper = dictionaries.get(f.dictionary());
+            j = f.index();
+        } else if (u instanceof Unit.Channel c) {
+            j = c.channel();
+        } else {
+            throw a.error("virtual weights go into a feature (layer/dict:index) or a channel, not " + u);
+        }
+        return VirtualWeights.between(model, a.get("from"), lower, u.layer(), upper).into(j, top);
+    }
+
     @Override
     public Object line(MagicContext context, List<String> args) throws Exception {
         MagicArgs a = MagicArgs.parse("weights", args, OPTIONS, Set.of());
@@ -48,7 +80,16 @@ public final class WeightsMagic implements Magic {
         int top = a.getInt("top", 12, 1, 256);
         String var = a.variable("as");
         try {
-            Unit u = Unit.parse(target);
+            var dictionaries = org.circuitscope.magics.LoadedDictionaries.of(context.session()).all();
+            Unit u = Unit.parse(target, dictionaries);
+            var fromView = a.has("from") ? Unit.dictionaryView(a.get("from"), dictionaries) : null;
+            if (u instanceof Unit.Feature || fromView != null) {
+                VirtualWeights v = virtual(model, u, a, fromView, dictionaries, top);
+                if (var != null) {
+                    context.setVariable(var, VirtualWeights.class.getName(), v);
+                }
+                return v;
+            }
             if (!(u instanceof Unit.Channel unit)) {
                 throw new MagicException("%weights reads a channel's weights: write layer:channel, not " + target);
             }

@@ -1,0 +1,300 @@
+package org.circuitscope.dictionary;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.circuitscope.data.ImageSource;
+import org.circuitscope.display.Displayable;
+import org.circuitscope.display.Figure;
+import org.circuitscope.examples.DatasetExamples;
+import org.circuitscope.examples.Example;
+import org.circuitscope.examples.ExamplesResult;
+import org.circuitscope.featurevis.FeatureVis;
+import org.circuitscope.featurevis.FeatureVisResult;
+import org.circuitscope.featurevis.objectives.Objectives;
+import org.circuitscope.model.Layer;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.ModelException;
+import org.circuitscope.model.Unit;
+import org.circuitscope.progress.Progress;
+import org.circuitscope.tensor.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A neuron as a mixture of dictionary features, after Zoom In's polysemantic 4e:55 ("cat faces, fox faces, car
+ * fronts"). On sample vectors of the neuron's layer where the neuron is positive, each feature's share of the
+ * neuron's value is its mean contribution code<sub>i</sub> · d<sub>i</sub>[c] (positive parts only, normalised);
+ * the polysemanticity score is the effective number of features, exp(entropy of the shares): 1 for a neuron that
+ * is one feature, n for one split evenly among n. The neuron's top dataset examples are clustered by the layer's
+ * activation vector at their position (k-means), each cluster labelled with the feature that contributes most
+ * there; a diversity feature visualisation of the neuron can be shown beside them.
+ */
+public final class Polysemantic implements Displayable {
+    /** A feature's part in the neuron. */
+    public record Loading(Unit.Feature feature, double share, double contribution) {
+    }
+
+    /** A facet: examples of one cluster, and the feature that contributes most to the neuron in it. */
+    public record Facet(List<Example> examples, Unit.Feature dominant, double dominantShare) {
+    }
+
+    private final Unit.Channel neuron;
+    private final Dictionary dictionary;
+    private final List<Loading> loadings;
+    private final double score;
+    private final List<Facet> facets;
+    private final List<BufferedImage> diversity;
+
+    private Polysemantic(Unit.Channel neuron, Dictionary dictionary, List<Loading> loadings, double score,
+                         List<Facet> facets, List<BufferedImage> diversity) {
+        this.neuron = neuron;
+        this.dictionary = dictionary;
+        this.loadings = List.copyOf(loadings);
+        this.score = score;
+        this.facets = List.copyOf(facets);
+        this.diversity = List.copyOf(diversity);
+    }
+
+    /**
+     * Analyses {@code neuron} with {@code d} (learnt on the neuron's layer) over {@code source}: loadings from
+     * {@code sampleImages} images, {@code examples} top examples in {@code clusters} facets, and a diversity
+     * visualisation of {@code clusters} images when {@code visSteps} > 0.
+     */
+    public static Polysemantic of(Model model, Unit.Channel neuron, Dictionary d, ImageSource source,
+                                  int sampleImages, int examples, int clusters, int visSteps, Progress progress) {
+        Layer layer = model.layers().get(neuron.layer());
+        if (!layer.name().equals(model.layers().get(d.layer()).name())) {
+            throw new ModelException("dictionary '" + d.name() + "' is on " + d.layer() + ", not on the neuron's "
+                    + "layer " + neuron.layer());
+        }
+        int c = neuron.channel();
+        if (c >= d.channels()) {
+            throw new ModelException("layer '" + layer.name() + "' has " + d.channels() + " channels; there is no "
+                    + "channel " + c);
+        }
+        ActivationSample sample = ActivationSample.collect(model, layer.name(), source, sampleImages, -1, d.seed(),
+                16, progress);
+        double[] contribution = contributions(d, sample.vectors(), c);
+        double total = 0;
+        for (double v : contribution) {
+            total += Math.max(0, v);
+        }
+        List<Loading> loadings = new ArrayList<>();
+        double entropy = 0;
+        for (int i = 0; i < contribution.length; i++) {
+            double share = total > 0 ? Math.max(0, contribution[i]) / total : 0;
+            if (share > 0) {
+                entropy -= share * Math.log(share);
+                loadings.add(new Loading(d.feature(i), share, contribution[i]));
+            }
+        }
+        loadings.sort((a, b) -> Double.compare(b.share(), a.share()));
+        double score = Math.exp(entropy);
+
+        ExamplesResult ex = DatasetExamples.of(model, neuron).k(examples).run(source, progress);
+        List<Example> top = ex.examples();
+        List<Facet> facets = new ArrayList<>();
+        if (!top.isEmpty()) {
+            float[][] vectors = vectorsAt(model, layer, top);
+            KMeans.Fit fit = KMeans.fit(normalisedRows(vectors), Math.min(clusters, top.size()), 50, d.seed());
+            INDArray codes = d.encode(Nd4j.create(vectors));
+            float[][] code = codes.castTo(DataType.FLOAT).toFloatMatrix();
+            for (int g = 0; g < fit.sizes().length; g++) {
+                List<Example> members = new ArrayList<>();
+                double[] part = new double[d.size()];
+                for (int e = 0; e < top.size(); e++) {
+                    if (fit.assignment()[e] == g) {
+                        members.add(top.get(e));
+                        for (int i = 0; i < d.size(); i++) {
+                            part[i] += code[e][i] * d.direction(i)[c];
+                        }
+                    }
+                }
+                int best = 0;
+                double sum = 0;
+                for (int i = 0; i < part.length; i++) {
+                    sum += Math.max(0, part[i]);
+                    if (part[i] > part[best]) {
+                        best = i;
+                    }
+                }
+                facets.add(new Facet(members, d.feature(best), sum > 0 ? Math.max(0, part[best]) / sum : 0));
+            }
+        }
+        List<BufferedImage> vis = List.of();
+        if (visSteps > 0 && clusters > 1) {
+            FeatureVisResult r = FeatureVis.of(model).objective(Objectives.unit(neuron)
+                    .minus(Objectives.diversity(layer.name()).times(1.0))).batch(clusters).steps(visSteps)
+                    .seed(d.seed()).render(progress);
+            vis = r.images();
+        }
+        return new Polysemantic(neuron, d, loadings, score, facets, vis);
+    }
+
+    /** Each feature's mean contribution to channel {@code c} over the rows where the channel is positive. */
+    static double[] contributions(Dictionary d, INDArray x, int c) {
+        float[][] rows = x.castTo(DataType.FLOAT).toFloatMatrix();
+        List<float[]> active = new ArrayList<>();
+        for (float[] r : rows) {
+            if (r[c] > 0) {
+                active.add(r);
+            }
+        }
+        double[] out = new double[d.size()];
+        if (active.isEmpty()) {
+            return out;
+        }
+        float[][] codes = d.encode(Nd4j.create(active.toArray(new float[0][]))).castTo(DataType.FLOAT)
+                .toFloatMatrix();
+        for (int i = 0; i < d.size(); i++) {
+            double w = d.direction(i)[c];
+            double s = 0;
+            for (float[] code : codes) {
+                s += code[i] * w;
+            }
+            out[i] = s / codes.length;
+        }
+        return out;
+    }
+
+    private static float[][] vectorsAt(Model model, Layer layer, List<Example> top) {
+        List<BufferedImage> images = new ArrayList<>();
+        top.forEach(e -> images.add(e.image()));
+        Tensor t = model.run(images, layer.name()).get(layer.name());
+        int ch = (int) layer.channels();
+        int h = layer.spatial() ? (int) layer.shape()[2] : 1;
+        int w = layer.spatial() ? (int) layer.shape()[3] : 1;
+        float[] d = t.data();
+        float[][] out = new float[top.size()][ch];
+        for (int e = 0; e < top.size(); e++) {
+            int p = top.get(e).y() * w + top.get(e).x();
+            for (int q = 0; q < ch; q++) {
+                out[e][q] = d[(e * ch + q) * h * w + p];
+            }
+        }
+        return out;
+    }
+
+    private static INDArray normalisedRows(float[][] v) {
+        float[][] n = new float[v.length][];
+        for (int i = 0; i < v.length; i++) {
+            double len = 0;
+            for (float f : v[i]) {
+                len += f * f;
+            }
+            float inv = (float) (1 / Math.max(1e-12, Math.sqrt(len)));
+            n[i] = new float[v[i].length];
+            for (int q = 0; q < v[i].length; q++) {
+                n[i][q] = v[i][q] * inv;
+            }
+        }
+        return Nd4j.create(n);
+    }
+
+    public Unit.Channel neuron() {
+        return neuron;
+    }
+
+    public Dictionary dictionary() {
+        return dictionary;
+    }
+
+    /** The features with a positive share, largest first. */
+    public List<Loading> loadings() {
+        return loadings;
+    }
+
+    /** The effective number of features in the neuron: exp(entropy of the shares). */
+    public double score() {
+        return score;
+    }
+
+    public List<Facet> facets() {
+        return facets;
+    }
+
+    public List<BufferedImage> diversity() {
+        return diversity;
+    }
+
+    private static final int CELL = 64;
+    private static final int GAP = 6;
+
+    public Figure figure() {
+        int most = facets.stream().mapToInt(f -> f.examples().size()).max().orElse(0);
+        int width = Math.max(420, 170 + Math.max(most, diversity.size()) * (CELL + GAP));
+        int height = 70 + (facets.size() + (diversity.isEmpty() ? 0 : 1)) * (CELL + GAP + 8);
+        return Figure.of(toString(), width, height, this::paint);
+    }
+
+    private void paint(Graphics2D g) {
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        g.drawString(neuron + String.format(": %.2f effective features of %s", score, dictionary.name()), GAP, 18);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(5, loadings.size()); i++) {
+            Loading l = loadings.get(i);
+            sb.append(i == 0 ? "" : ", ").append(l.feature()).append(String.format(" %.0f%%", 100 * l.share()));
+        }
+        g.drawString("features in it: " + sb, GAP, 36);
+        int y = 50;
+        if (!diversity.isEmpty()) {
+            g.drawString("diversity", GAP, y + CELL / 2);
+            int x = 170;
+            for (BufferedImage im : diversity) {
+                g.drawImage(im, x, y, CELL, CELL, null);
+                x += CELL + GAP;
+            }
+            y += CELL + GAP + 8;
+        }
+        for (int f = 0; f < facets.size(); f++) {
+            Facet facet = facets.get(f);
+            g.setColor(Color.BLACK);
+            g.drawString("cluster " + (f + 1) + " (" + facet.examples().size() + ")", GAP, y + CELL / 2 - 6);
+            g.setColor(Color.GRAY);
+            g.drawString(facet.dominant() + String.format(" %.0f%%", 100 * facet.dominantShare()), GAP,
+                    y + CELL / 2 + 8);
+            int x = 170;
+            for (Example e : facet.examples()) {
+                g.drawImage(e.crop(), x, y, CELL, CELL, null);
+                x += CELL + GAP;
+            }
+            y += CELL + GAP + 8;
+        }
+    }
+
+    @Override
+    public Map<String, Object> representations() {
+        Map<String, Object> r = new LinkedHashMap<>(figure().representations());
+        r.put("text/plain", toString() + "\n" + describe());
+        return r;
+    }
+
+    private String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (int f = 0; f < facets.size(); f++) {
+            Facet facet = facets.get(f);
+            sb.append("  cluster ").append(f + 1).append(": ").append(facet.examples().size())
+                    .append(" examples, mostly ").append(facet.dominant())
+                    .append(String.format(" (%.0f%%)%n", 100 * facet.dominantShare()));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%s is %.2f effective features of dictionary '%s'; top: %s", neuron, score,
+                dictionary.name(), loadings.stream().limit(3).map(l -> l.feature() + String.format("=%.0f%%",
+                        100 * l.share())).toList());
+    }
+}

@@ -1,0 +1,85 @@
+package org.circuitscope.magics.dictionary;
+
+import java.util.List;
+import java.util.Set;
+import org.circuitscope.dictionary.Dictionary;
+import org.circuitscope.dictionary.Polysemantic;
+import org.circuitscope.magics.LoadedDictionaries;
+import org.circuitscope.magics.LoadedModels;
+import org.circuitscope.magics.Magic;
+import org.circuitscope.magics.MagicArgs;
+import org.circuitscope.magics.MagicContext;
+import org.circuitscope.magics.MagicException;
+import org.circuitscope.magics.circuit.DataSources;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.ModelException;
+import org.circuitscope.model.Unit;
+
+/**
+ * {@code %polysemantic [model] layer:channel [--dictionary NAME] [--data ..] [--images N] [--examples E]
+ * [--clusters K] [--vis-steps V] [--as VAR]}: a neuron unfolded by a dictionary learnt on its layer: the features
+ * that make it up (their shares of its value), a polysemanticity score (the effective number of features), and
+ * its top dataset examples clustered by the layer's activation pattern (k-means) as facets, beside a diversity
+ * visualisation. Without {@code --dictionary}, the session's one dictionary on that layer.
+ */
+public final class PolysemanticMagic implements Magic {
+    static final Set<String> OPTIONS = Set.of("dictionary", "data", "images", "examples", "clusters", "vis-steps",
+            "as");
+
+    @Override
+    public String name() {
+        return "polysemantic";
+    }
+
+    @Override
+    public String help() {
+        return "a neuron as a mixture of dictionary features, with its examples in clusters: %polysemantic [model] "
+                + "layer:channel [--dictionary NAME] [--clusters 3] [--examples 24] [--as VAR]";
+    }
+
+    @Override
+    public Object line(MagicContext context, List<String> args) throws Exception {
+        MagicArgs a = MagicArgs.parse(name(), args, OPTIONS, Set.of());
+        LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(name(), a.positionals(), 1);
+        if (chosen.rest().isEmpty()) {
+            throw a.error("needs a neuron's channel, e.g. %polysemantic conv3:5");
+        }
+        a.noMoreThan(chosen.rest(), 1);
+        String var = a.variable("as");
+        Model model = chosen.model();
+        try {
+            Unit u = Unit.parse(chosen.rest().get(0));
+            if (!(u instanceof Unit.Channel neuron)) {
+                throw a.error("unfolds a channel (layer:channel), not " + chosen.rest().get(0));
+            }
+            Dictionary d = dictionary(a, LoadedDictionaries.of(context.session()), model, neuron);
+            int images = a.getInt("images", 64, 1, 100_000);
+            Polysemantic p = Polysemantic.of(model, neuron, d, DataSources.parse(a.get("data"), model, images,
+                            name()), images, a.getInt("examples", 24, 1, 512), a.getInt("clusters", 3, 1, 16),
+                    a.getInt("vis-steps", 64, 0, 10_000), context.progress("polysemantic " + neuron));
+            if (var != null) {
+                context.setVariable(var, Polysemantic.class.getName(), p);
+            }
+            return p;
+        } catch (ModelException | IllegalArgumentException | ArithmeticException e) {
+            throw a.wrap(e);
+        }
+    }
+
+    private static Dictionary dictionary(MagicArgs a, LoadedDictionaries registry, Model model, Unit.Channel neuron)
+            throws MagicException {
+        if (a.has("dictionary")) {
+            return registry.get(a.get("dictionary"));
+        }
+        String layer = model.layers().get(neuron.layer()).name();
+        List<Dictionary> on = registry.all().values().stream()
+                .filter(d -> model.layers().contains(d.layer()) && model.layers().get(d.layer()).name().equals(layer))
+                .toList();
+        if (on.size() == 1) {
+            return on.get(0);
+        }
+        throw a.error(on.isEmpty() ? "no dictionary on " + layer + ": learn one first (%dictionary " + layer
+                + " --as sae)" : "several dictionaries on " + layer + " (" + on.stream().map(Dictionary::name)
+                .toList() + "): choose one with --dictionary NAME");
+    }
+}
