@@ -81,6 +81,15 @@ public final class Probe {
             }
             sd[c] = Math.sqrt(q / (ds[c].length - 1));
         }
+        // A unit (nearly) constant on the data set, such as a ReLU unit that is off at the centre of every image,
+        // would get an unbounded z from any response at all; its spread is floored at a tenth of the layer's median
+        // spread, so its z says how strong a response is for this layer rather than dividing by zero.
+        double[] sorted = sd.clone();
+        java.util.Arrays.sort(sorted);
+        double floor = 0.1 * sorted[sorted.length / 2];
+        for (int c = 0; c < channels; c++) {
+            sd[c] = Math.max(sd[c], floor);
+        }
         return new Probe(model.name(), name, channels, battery, responses, parameters, mean, sd, data.name(),
                 d.images());
     }
@@ -133,7 +142,10 @@ public final class Probe {
         return mean[c];
     }
 
-    /** The standard deviation of channel {@code c} over the data set. */
+    /**
+     * The standard deviation of channel {@code c} over the data set, at least a tenth of the layer's median (see
+     * {@link #run}).
+     */
     public double sd(int c) {
         return sd[c];
     }

@@ -449,8 +449,16 @@ public final class Rules {
             return peak(b) > peak(a) ? b : a;
         }
 
+        /** Every stimulus gives the data-set mean: the unit does not vary at all here. */
         boolean silent() {
-            return !(sd > 0) && Math.abs(peak("curves") - mu) < 1e-6 && Math.abs(peak("spots") - mu) < 1e-6;
+            for (String s : probe.sets()) {
+                for (float x : probe.responses(s, c)) {
+                    if (Math.abs(x - mu) > 1e-6 * (1 + Math.abs(mu))) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
 
         /** Standard deviations above the data-set mean (a unit constant on the data: any response is infinite). */
