@@ -17,6 +17,7 @@ public final class MagicProvider {
                 new org.circuitscope.magics.circuit.AttributionMagic(),
                 new org.circuitscope.magics.activations.ActivationsMagic(),
                 new org.circuitscope.magics.examples.ExamplesMagic(),
-                new org.circuitscope.magics.tuning.TuningMagic());
+                new org.circuitscope.magics.tuning.TuningMagic(),
+                new org.circuitscope.magics.universality.UniversalityMagic());
     }
 }
