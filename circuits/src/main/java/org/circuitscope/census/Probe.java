@@ -82,11 +82,10 @@ public final class Probe {
             sd[c] = Math.sqrt(q / (ds[c].length - 1));
         }
         // A unit (nearly) constant on the data set, such as a ReLU unit that is off at the centre of every image,
-        // would get an unbounded z from any response at all; its spread is floored at a tenth of the layer's median
-        // spread, so its z says how strong a response is for this layer rather than dividing by zero.
-        double[] sorted = sd.clone();
-        java.util.Arrays.sort(sorted);
-        double floor = 0.1 * sorted[sorted.length / 2];
+        // would get an unbounded z from any response at all; its spread is floored at a tenth of the median spread
+        // of the layer's units that vary, so its z says how strong a response is for this layer rather than dividing by zero.
+        double[] sorted = java.util.Arrays.stream(sd).filter(x -> x > 0).sorted().toArray();
+        double floor = sorted.length == 0 ? 1e-6 : 0.1 * sorted[sorted.length / 2];
         for (int c = 0; c < channels; c++) {
             sd[c] = Math.max(sd[c], floor);
         }

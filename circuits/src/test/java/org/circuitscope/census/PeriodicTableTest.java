@@ -18,12 +18,12 @@ class PeriodicTableTest {
 
     @Test
     void twoMobileNetsAtComparableDepthAgainstARandomWeightControl() {
-        ImageSource data = ImageFolder.of(SharedFixtures.imagenetSamples()).limit(100);
+        ImageSource data = ImageFolder.of(SharedFixtures.imagenetSamples()).limit(60);
         try (Model squeeze = Models.load(SharedFixtures.require("models/tflite/mobilenet_v1_0.5_160_quant.tflite")
                 .toString());
              Model mobile = Models.load(SharedFixtures.require("models/tflite/mobilenet_v1_0.25_128_quant.tflite")
                      .toString());
-             Model control = squeeze.withShuffledWeights(1)) {
+             Model control = mobile.withShuffledWeights(1)) {
             assertEquals("MobilenetV1/MobilenetV1/Conv2d_5_pointwise/Relu6",
                     PeriodicTable.comparableLayer(mobile, PeriodicTable.DEPTH));
             long t0 = System.nanoTime();
@@ -40,10 +40,10 @@ class PeriodicTableTest {
             int real = 0;
             int shuffled = 0;
             for (Family f : Family.values()) {
-                real += t.count(squeeze.name(), f);
+                real += t.count(mobile.name(), f);
                 shuffled += t.count(control.name(), f);
             }
-            assertTrue(real > 0, "MobileNet v1 0.5 has family members: " + real);
+            assertTrue(real > 0, "MobileNet v1 0.25 has family members: " + real);
             // the learned network has more units in early-vision families than the same network with its weights
             // shuffled
             assertTrue(real > shuffled, real + " vs " + shuffled);
