@@ -70,4 +70,34 @@ class FullTableTest {
             }
         }
     }
+
+    /** Across tasks: ImageNet MobileNet v2 against the iNaturalist-birds MobileNet v2, and SqueezeNet against it. */
+    @Test
+    void acrossTasks() throws Exception {
+        boolean on = Boolean.getBoolean("circuitscope.universality.full");
+        Assumptions.assumeTrue(on, "the across-task similarity runs with -Dcircuitscope.universality.full=true");
+        ImageSource data = ImageFolder.of(SharedFixtures.imagenetSamples()).limit(Integer.getInteger(
+                "circuitscope.universality.images", 150));
+        String tfl = "models/tflite/";
+        try (Model imagenet = Models.load(SharedFixtures.require(tfl + "tf2_mobilenet_v2_1.0_224_ptq.tflite")
+                .toString());
+             Model birds = Models.load(SharedFixtures.require(tfl + "mobilenet_v2_1.0_224_inat_bird_quant.tflite")
+                     .toString());
+             Model squeeze = Models.load(SharedFixtures.squeezenet().toString())) {
+            String la = PeriodicTable.comparableLayer(imagenet, PeriodicTable.DEPTH);
+            String lb = PeriodicTable.comparableLayer(birds, PeriodicTable.DEPTH);
+            String ls = PeriodicTable.comparableLayer(squeeze, PeriodicTable.DEPTH);
+            StringBuilder out = new StringBuilder();
+            for (Similarity s : new Similarity[] {
+                    Similarity.of(imagenet, la, birds, lb, data, Similarity.GRID, 1, Progress.NONE),
+                    Similarity.of(squeeze, ls, imagenet, la, data, Similarity.GRID, 1, Progress.NONE)}) {
+                out.append(s).append("\n").append(s.distributions().print()).append("\n");
+            }
+            System.out.println(out);
+            java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("circuitscope.universality.out",
+                    "target/universality"));
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.writeString(dir.resolve("similarity.txt"), out.toString());
+        }
+    }
 }
