@@ -85,7 +85,10 @@ class FullTableTest {
                      .toString());
              Model squeeze = Models.load(SharedFixtures.squeezenet().toString())) {
             String la = PeriodicTable.comparableLayer(imagenet, PeriodicTable.DEPTH);
-            String lb = PeriodicTable.comparableLayer(birds, PeriodicTable.DEPTH);
+            // the same architecture: compare the same block (the converters name its layers differently)
+            String block = la.split("/")[1] + "/expand/";
+            String lb = birds.layers().names().stream().filter(n -> n.contains(block) && n.endsWith("Relu6"))
+                    .findFirst().orElse(PeriodicTable.comparableLayer(birds, PeriodicTable.DEPTH));
             String ls = PeriodicTable.comparableLayer(squeeze, PeriodicTable.DEPTH);
             StringBuilder out = new StringBuilder();
             for (Similarity s : new Similarity[] {
