@@ -67,6 +67,17 @@ public final class Figure implements Displayable {
         return img;
     }
 
+    /** The PNG as a {@code data:image/png;base64,...} URI, for an {@code <img>} inside a result's HTML. */
+    public String pngDataUri() {
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(image(), "png", out);
+            return "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(out.toByteArray());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public String svg() {
         SVGGraphics2D g = new SVGGraphics2D(width, height);
         try {

@@ -249,6 +249,59 @@ public final class Model implements AutoCloseable, Displayable {
         return derived(input, inputOrigin, classLabels);
     }
 
+    /**
+     * A control for universality: the same architecture with the values of every weight tensor (every float
+     * parameter of rank 2 or more: kernels, depthwise filters, fully connected matrices) shuffled among themselves,
+     * with a fixed seed. Each tensor keeps its distribution of values, so activations keep their scale through the
+     * layers, but nothing learned survives. Biases and normalisation parameters (rank 1) are kept. The copy has its
+     * own weights; close it like any model. TorchScript modules, whose parameters live in their own code, are refused.
+     */
+    public Model withShuffledWeights(long seed) {
+        ensureOpen();
+        if (!extraParameters.isEmpty()) {
+            throw new ModelException("model '" + name + "' keeps parameters inside TorchScript code; its weights "
+                    + "cannot be shuffled");
+        }
+        NDManager m = DjlSetup.engine().newBaseManager();
+        try {
+            java.util.Random random = new java.util.Random(seed);
+            Map<String, Value> consts = new LinkedHashMap<>();
+            int shuffled = 0;
+            for (Map.Entry<String, Value> e : graph.constants().entrySet()) {
+                if (e.getValue() instanceof Value.Array a) {
+                    NDArray arr = a.array();
+                    NDArray copy;
+                    if (arr.getDataType() == DataType.FLOAT32 && arr.getShape().dimension() >= 2 && arr.size() > 1) {
+                        float[] v = arr.toFloatArray();
+                        for (int i = v.length - 1; i > 0; i--) {
+                            int j = random.nextInt(i + 1);
+                            float t = v[i];
+                            v[i] = v[j];
+                            v[j] = t;
+                        }
+                        copy = m.create(v, arr.getShape());
+                        shuffled++;
+                    } else {
+                        copy = arr.duplicate();
+                        copy.attach(m);
+                    }
+                    consts.put(e.getKey(), new Value.Array(copy));
+                } else {
+                    consts.put(e.getKey(), e.getValue());
+                }
+            }
+            if (shuffled == 0) {
+                throw new ModelException("model '" + name + "' has no float weight tensors to shuffle");
+            }
+            Graph g = new Graph(graph.input(), consts, graph.nodes(), graph.outputs());
+            return new Model(name + "-shuffled" + seed, source, g, input, declaredShape, inputOrigin, labels,
+                    metadata, Map.of(), new SharedWeights(m), m);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
     private Model derived(InputSpec spec, String origin, List<String> classLabels) {
         weights.retain();
         NDManager sub = weights.manager().newSubManager();

@@ -18,7 +18,8 @@ final class Renderer {
                                 double cx, double cy) {
         float[] f = rgb(fg);
         float[] b = rgb(bg);
-        double theta = Math.toRadians(p.get("orientation"));
+        // a spot has no orientation
+        double theta = Math.toRadians(p.getOrDefault("orientation", 0.0));
         double cos = Math.cos(theta);
         double sin = Math.sin(theta);
         int[] out = new int[h * w];
@@ -43,6 +44,7 @@ final class Renderer {
                         cover = coverage(segmentDistance(x, y, -half * cos, -half * sin, half * cos, half * sin),
                                 p.get("thickness"));
                     }
+                    case SPOT -> cover = clamp(p.get("radius") - Math.hypot(x, y) + 0.5);
                     case EDGE -> cover = clamp(0.5 + x * cos + y * sin);
                     case ANGLE -> {
                         double half = Math.toRadians(p.get("opening")) / 2;
@@ -153,5 +155,41 @@ final class Renderer {
 
     private static double smooth(double t) {
         return t * t * (3 - 2 * t);
+    }
+
+    /** Coloured multi-octave value noise (see {@link Stimuli#textures}). */
+    static BufferedImage texture(int size, long seed) {
+        int[] out = new int[size * size];
+        double[][] acc = new double[3][size * size];
+        double total = 0;
+        for (double spacing = 2; spacing <= size; spacing *= 2) {
+            total += spacing;
+        }
+        for (int c = 0; c < 3; c++) {
+            for (double spacing = 2; spacing <= size; spacing *= 2) {
+                // a shared luminance part and a smaller per-channel part, as colours in photographs are correlated
+                long sh = seed * 31 + (long) spacing;
+                long own = sh * 7 + c + 1;
+                for (int i = 0; i < size; i++) {
+                    for (int j = 0; j < size; j++) {
+                        double v = 0.75 * valueNoise(j + 0.5, i + 0.5, spacing, sh)
+                                + 0.25 * valueNoise(j + 0.5, i + 0.5, spacing, own);
+                        acc[c][i * size + j] += spacing / total * (v - 0.5);
+                    }
+                }
+            }
+        }
+        for (int p = 0; p < size * size; p++) {
+            int rgb = 0;
+            for (int c = 0; c < 3; c++) {
+                // about ±3 standard deviations of the sum fill [0, 1]
+                double v = 0.5 + 1.6 * acc[c][p];
+                rgb = (rgb << 8) | (int) Math.round(Math.max(0, Math.min(1, v)) * 255);
+            }
+            out[p] = rgb;
+        }
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(0, 0, size, size, out, 0, size);
+        return img;
     }
 }

@@ -39,7 +39,12 @@ public final class Stimuli {
         return new StimulusSet(StimulusSet.Kind.BOUNDARY);
     }
 
-    /** A stimulus kind by name: curves, lines, edges, angles, gratings, boundaries (singular works too). */
+    /** Discs by radius (centre-surround units' stimuli), in a colour on a background. */
+    public static StimulusSet spots() {
+        return new StimulusSet(StimulusSet.Kind.SPOT);
+    }
+
+    /** A stimulus kind by name: curves, lines, edges, angles, gratings, boundaries, spots (singular works too). */
     public static StimulusSet byName(String name) {
         String n = name.trim().toLowerCase(java.util.Locale.ROOT);
         return switch (n.endsWith("s") ? n.substring(0, n.length() - 1) : n) {
@@ -49,8 +54,20 @@ public final class Stimuli {
             case "angle" -> angles();
             case "grating" -> gratings();
             case "boundarie", "boundary", "high-low", "highlow" -> boundaries();
+            case "spot", "disc", "disk", "dot" -> spots();
             default -> throw new IllegalArgumentException("unknown stimulus kind '" + name + "': use curves, lines, "
-                    + "edges, angles, gratings or boundaries");
+                    + "edges, angles, gratings, boundaries or spots");
         };
+    }
+
+    /**
+     * {@code count} images of coloured multi-scale texture (value noise at octaves from 2 pixels to the image size,
+     * each octave's amplitude proportional to its scale, so the spectrum falls roughly as 1/f like a photograph's),
+     * at {@code size}×{@code size}: a stand-in for natural images where dataset statistics are needed and no data
+     * set is given. Image {@code i} is the same on every call.
+     */
+    public static org.circuitscope.data.ImageSource textures(int count, int size, long seed) {
+        return org.circuitscope.data.GeneratedSource.of("textures (" + count + " multi-scale noise images)", count,
+                i -> new org.circuitscope.data.Sample("texture#" + i, null, Renderer.texture(size, seed + 1000L * i)));
     }
 }

@@ -44,7 +44,12 @@ public final class StimulusSet implements ImageSource {
         /** A sinusoidal grating; orientation is the direction across its stripes. */
         GRATING("orientation", "frequency", "phase"),
         /** A boundary through the centre between fine texture (on the side the orientation points to) and coarse. */
-        BOUNDARY("orientation", "high", "low");
+        BOUNDARY("orientation", "high", "low"),
+        /**
+         * A disc centred at the centre (centre-surround units' stimuli: a unit whose response falls again once the
+         * disc covers its surround has an antagonistic surround).
+         */
+        SPOT("radius");
 
         final List<String> parameters;
 
@@ -328,7 +333,7 @@ public final class StimulusSet implements ImageSource {
         double s = Math.min(height, width);
         return switch (p) {
             case "orientation", "phase" -> 0;
-            case "radius" -> s / 8;
+            case "radius" -> kind == Kind.SPOT ? s / 16 : s / 8;
             case "thickness" -> Math.max(1.5, s / 64);
             case "span" -> 90;
             case "length" -> kind == Kind.ANGLE ? s / 4 : s / 2;

@@ -19,6 +19,7 @@ public final class MagicProvider {
                 new org.circuitscope.magics.examples.ExamplesMagic(),
                 new org.circuitscope.magics.tuning.TuningMagic(),
                 new org.circuitscope.magics.dictionary.DictionaryMagic(),
-                new org.circuitscope.magics.dictionary.PolysemanticMagic());
+                new org.circuitscope.magics.dictionary.PolysemanticMagic(),
+                new org.circuitscope.magics.universality.UniversalityMagic());
     }
 }

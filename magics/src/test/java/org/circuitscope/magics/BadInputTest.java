@@ -89,6 +89,12 @@ class BadInputTest {
             new Row("examples conv4:3", "needs a unit", "and an image source"),
             new Row("examples conv4:3 world:4 --crop --full", "not both"),
             new Row("examples conv4:3 world:4 --limit -1", "--limit", "-1"),
+            // %universality
+            new Row("universality nosuchmodel --data world --images 10", "'nosuchmodel'"),
+            new Row("universality organism --layers organism=nolayer --data world", "'nolayer'"),
+            new Row("universality organism --depth 3", "--depth", "3"),
+            new Row("universality organism --images 5", "--images", "5"),
+            new Row("universality organism --data /no/such/folder", "/no/such/folder"),
             // %tuning
             new Row("tuning conv2:5 curves --orient 0:360:0.0001", "3600000"),
             new Row("tuning conv2:5 curves --radius -5", "--radius", "-5"),

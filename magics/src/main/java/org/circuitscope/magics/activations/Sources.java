@@ -89,7 +89,7 @@ public final class Sources {
             throw new MagicException("no folder at " + p.toAbsolutePath() + " (the image source '" + spec + "')");
         }
         throw new MagicException("no image source '" + spec + "': give a folder of images, cifar10:<batch file>, "
-                + "a stimulus kind (curves, lines, edges, angles, gratings, boundaries; e.g. curves?orient=0:360:10)"
+                + "a stimulus kind (curves, lines, edges, angles, gratings, boundaries, spots; e.g. curves?orient=0:360:10)"
                 + " or world");
     }
 

@@ -18,7 +18,7 @@ import org.circuitscope.stimuli.TuningCurve;
  * {@code %tuning [model] layer:channel <kind> [--orient 0:360:5] [--radius 10,20] [--thickness 3] [--span 90]
  * [--length L] [--opening 60] [--freq 4,8] [--phase 0] [--high 56] [--low 4] [--color black,red]
  * [--background white|black|plain|noise,...] [--polarity dark|light|both] [--reduce field|center|max|mean]
- * [--as t]}: a unit's response to synthetic stimuli (curves, lines, edges, angles, gratings, boundaries), as a table
+ * [--as t]}: a unit's response to synthetic stimuli (curves, lines, edges, angles, gratings, boundaries, spots), as a table
  * and a line chart (a heatmap for two parameters). Values are a range {@code from:to:step} (to excluded) or a list
  * {@code a,b,c}. Unless the colours or the polarity are given, the stimuli are shown both ways round (dark on light
  * and light on dark) and the result says which won. A channel is read at the best position of its receptive field
@@ -53,7 +53,7 @@ public final class TuningMagic implements Magic {
         LoadedModels.Chosen chosen = LoadedModels.of(context.session()).choose(name(), a.positionals(), 2);
         if (chosen.rest().size() < 2) {
             throw new MagicException("%tuning needs a unit (layer:channel) and a stimulus kind (curves, lines, "
-                    + "edges, angles, gratings, boundaries), e.g. %tuning conv2:5 curves --orient 0:360:5"
+                    + "edges, angles, gratings, boundaries, spots), e.g. %tuning conv2:5 curves --orient 0:360:5"
                     + (chosen.rest().isEmpty() ? "" : "; got " + chosen.rest()));
         }
         a.noMoreThan(chosen.rest(), 2);

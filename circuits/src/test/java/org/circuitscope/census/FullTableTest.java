@@ -1,0 +1,106 @@
+package org.circuitscope.census;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.circuitscope.data.ImageFolder;
+import org.circuitscope.data.ImageSource;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.Models;
+import org.circuitscope.progress.Progress;
+import org.circuitscope.testing.SharedFixtures;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The full periodic table (every shared network, both organisms, a random-weight control), for the notes: several
+ * minutes, so it runs only with {@code -Dcircuitscope.universality.full=true} (skipped visibly otherwise).
+ */
+class FullTableTest {
+
+    @Test
+    void fullTable() throws Exception {
+        boolean on = Boolean.getBoolean("circuitscope.universality.full");
+        if (!on) {
+            System.err.println("SKIPPED: the full periodic table runs with -Dcircuitscope.universality.full=true");
+        }
+        Assumptions.assumeTrue(on, "the full periodic table runs with -Dcircuitscope.universality.full=true");
+        ImageSource data = ImageFolder.of(SharedFixtures.imagenetSamples()).limit(Integer.getInteger(
+                "circuitscope.universality.images", 150));
+        String tfl = "models/tflite/";
+        List<Model> models = new ArrayList<>();
+        try {
+            models.add(Models.load(SharedFixtures.squeezenet().toString()));
+            for (String f : new String[] {"mobilenet_v1_0.25_128_quant.tflite", "mobilenet_v1_0.5_160_quant.tflite",
+                    "tf2_mobilenet_v2_1.0_224_ptq.tflite", "mobilenet_v2_1.0_224_inat_bird_quant.tflite"}) {
+                models.add(Models.load(SharedFixtures.require(tfl + f).toString()));
+            }
+            models.add(Models.load("organism"));
+            models.add(Models.load(Models.SECOND_ORGANISM));
+            models.add(models.get(0).withShuffledWeights(1));
+            models.add(models.get(3).withShuffledWeights(1));
+            PeriodicTable t = PeriodicTable.of(models, data).run(new Progress() {
+                @Override
+                public void update(long done, long total, String status) {
+                    System.err.println(status);
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return false;
+                }
+            });
+            System.out.println(t);
+            System.out.println(t.table().print());
+            for (Census c : t.censuses()) {
+                System.out.println(c.summary().print());
+            }
+            java.nio.file.Path out = java.nio.file.Path.of(System.getProperty("circuitscope.universality.out",
+                    "target/universality"));
+            java.nio.file.Files.createDirectories(out);
+            javax.imageio.ImageIO.write(t.figure().image(), "png", out.resolve("periodic-table.png").toFile());
+            java.nio.file.Files.writeString(out.resolve("periodic-table.txt"), t + "\n" + t.table().print() + "\n"
+                    + t.counts().print());
+            for (Census c : t.censuses()) {
+                java.nio.file.Files.writeString(out.resolve(c.model().replaceAll("[^A-Za-z0-9._-]", "_") + ".txt"),
+                        c + "\n" + c.summary().print() + "\n" + c.table().print(1000));
+            }
+        } finally {
+            for (Model m : models) {
+                m.close();
+            }
+        }
+    }
+
+    /** Across tasks: ImageNet MobileNet v2 against the iNaturalist-birds MobileNet v2, and SqueezeNet against it. */
+    @Test
+    void acrossTasks() throws Exception {
+        boolean on = Boolean.getBoolean("circuitscope.universality.full");
+        Assumptions.assumeTrue(on, "the across-task similarity runs with -Dcircuitscope.universality.full=true");
+        ImageSource data = ImageFolder.of(SharedFixtures.imagenetSamples()).limit(Integer.getInteger(
+                "circuitscope.universality.images", 150));
+        String tfl = "models/tflite/";
+        try (Model imagenet = Models.load(SharedFixtures.require(tfl + "tf2_mobilenet_v2_1.0_224_ptq.tflite")
+                .toString());
+             Model birds = Models.load(SharedFixtures.require(tfl + "mobilenet_v2_1.0_224_inat_bird_quant.tflite")
+                     .toString());
+             Model squeeze = Models.load(SharedFixtures.squeezenet().toString())) {
+            String la = PeriodicTable.comparableLayer(imagenet, PeriodicTable.DEPTH);
+            // the same architecture: compare the same block (the converters name its layers differently)
+            String block = la.split("/")[1] + "/expand/";
+            String lb = birds.layers().names().stream().filter(n -> n.contains(block) && n.endsWith("Relu6"))
+                    .findFirst().orElse(PeriodicTable.comparableLayer(birds, PeriodicTable.DEPTH));
+            String ls = PeriodicTable.comparableLayer(squeeze, PeriodicTable.DEPTH);
+            StringBuilder out = new StringBuilder();
+            for (Similarity s : new Similarity[] {
+                    Similarity.of(imagenet, la, birds, lb, data, Similarity.GRID, 1, Progress.NONE),
+                    Similarity.of(squeeze, ls, imagenet, la, data, Similarity.GRID, 1, Progress.NONE)}) {
+                out.append(s).append("\n").append(s.distributions().print()).append("\n");
+            }
+            System.out.println(out);
+            java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("circuitscope.universality.out",
+                    "target/universality"));
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.writeString(dir.resolve("similarity.txt"), out.toString());
+        }
+    }
+}
