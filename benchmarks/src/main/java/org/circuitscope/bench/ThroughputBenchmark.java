@@ -1,0 +1,275 @@
+package org.circuitscope.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.circuitscope.activations.ActivationResult;
+import org.circuitscope.activations.Activations;
+import org.circuitscope.activations.Reduce;
+import org.circuitscope.data.ImageFolder;
+import org.circuitscope.data.ImageSource;
+import org.circuitscope.data.Sample;
+import org.circuitscope.model.InputSpec;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.Models;
+import org.circuitscope.onnx.proto.Onnx;
+import org.circuitscope.spark.ModelBytes;
+import org.circuitscope.spark.Results;
+import org.circuitscope.spark.SparkImage;
+import org.circuitscope.spark.SparkImages;
+import org.circuitscope.spark.SparkJobs;
+import org.circuitscope.tensor.Tensor;
+
+/**
+ * Dataset activations of SqueezeNet at batch 16, in images per second, four ways in one run: the single-JVM path
+ * ({@link Activations} in this thread), Spark local[1] and local[2] ({@link SparkJobs}, the model broadcast and
+ * loaded once per executor), and ONNX Runtime's Java API on the same file and the same preprocessed batches. Every
+ * path decodes the same JPEGs with the same decoder, resizes them the same way and records the softmax output
+ * (the file's own output, 1000 values per image); the ONNX Runtime and Spark outputs are checked against the single-JVM ones. Each path runs
+ * once untimed (warm-up: libraries, model load, JIT), then {@code runs} timed passes; prints the median and the
+ * range, with the machine's load average before and after (/proc/loadavg) — figures from a machine with load above
+ * 0.5 are not comparable with a quiet one.
+ *
+ * <p>Usage: ThroughputBenchmark <squeezenet.onnx> <image folder> [images=96] [runs=3]
+ */
+public final class ThroughputBenchmark {
+    static final int BATCH = 16;
+
+    public static void main(String[] args) throws Exception {
+        Path onnx = Path.of(args[0]);
+        ImageFolder folder = ImageFolder.of(Path.of(args[1]));
+        int n = args.length > 2 ? Integer.parseInt(args[2]) : 96;
+        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        System.out.println("load before: " + load() + " (" + Runtime.getRuntime().availableProcessors()
+                + " cores); " + n + " images, batch " + BATCH + ", " + runs + " timed runs per path");
+        List<String[]> rows = new ArrayList<>();
+        float[][] reference;
+        try (Model model = Models.loadFile(onnx, null)) {
+            // the file's own output (SqueezeNet's softmax), which ONNX Runtime returns too
+            String out = model.outputs().get(0);
+            ImageSource source = folder.limit(n);
+            Activations job = Activations.of(model).layers(out).reduce(Reduce.MAX).batchSize(BATCH);
+            ActivationResult first = job.run(source);
+            int channels = (int) model.layers().get(out).channels();
+            reference = new float[n][channels];
+            for (int c = 0; c < channels; c++) {
+                float[] col = first.column(out + ":" + c);
+                for (int i = 0; i < n; i++) {
+                    reference[i][c] = col[i];
+                }
+            }
+            double[] single = time(runs, () -> check(job.run(source), out, n));
+            rows.add(row("single JVM (circuitscope, DJL PyTorch)", n, single));
+
+            InputSpec spec = model.input();
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                 OrtSession session = env.createSession(batchFree(Files.readAllBytes(onnx)), options)) {
+                String input = session.getInputNames().iterator().next();
+                float[][] ort = ortRows(env, session, input, spec, source, n);
+                compare("ONNX Runtime", reference, ort);
+                double[] t = time(runs, () -> ortRows(env, session, input, spec, source, n));
+                rows.add(row("ONNX Runtime " + OrtEnvironment.class.getPackage().getImplementationVersion()
+                        + " (Java, default threads)", n, t));
+            }
+
+            for (int threads : new int[] {1, 2}) {
+                try (SparkJobs jobs = SparkJobs.local(threads).partitions(threads).batchSize(BATCH)) {
+                    ModelBytes bytes = ModelBytes.onnx(onnx);
+                    List<SparkImage> images = SparkImages.encoded(folder, n);
+                    Results.Activations once = jobs.activations(bytes, images, List.of(out), Reduce.MAX);
+                    compare("Spark local[" + threads + "]", reference, once.rows());
+                    double[] t = time(runs, () -> {
+                        Results.Activations a = jobs.activations(bytes, images, List.of(out), Reduce.MAX);
+                        if (a.images() != n) {
+                            throw new IllegalStateException("Spark read " + a.images() + " of " + n);
+                        }
+                    });
+                    rows.add(row("Spark local[" + threads + "] (" + threads + " partition" + (threads > 1 ? "s" : "")
+                            + ")", n, t));
+                }
+            }
+
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-48s %12s %22s%n", "path", "images/s", "range (images/s)");
+        for (String[] r : rows) {
+            System.out.printf(Locale.ROOT, "%-48s %12s %22s%n", r[0], r[1], r[2]);
+        }
+        System.out.println("load after: " + load());
+    }
+
+    interface Run {
+        void run() throws Exception;
+    }
+
+    static double[] time(int runs, Run r) throws Exception {
+        double[] seconds = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            seconds[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        return seconds;
+    }
+
+    static String[] row(String name, int n, double[] seconds) {
+        double[] rate = new double[seconds.length];
+        for (int i = 0; i < seconds.length; i++) {
+            rate[i] = n / seconds[i];
+        }
+        double[] sorted = rate.clone();
+        java.util.Arrays.sort(sorted);
+        System.out.printf(Locale.ROOT, "%s: median %.1f images/s (load %s)%n", name, sorted[sorted.length / 2], load());
+        return new String[] {name, String.format(Locale.ROOT, "%.1f", sorted[sorted.length / 2]),
+                String.format(Locale.ROOT, "%.1f .. %.1f", sorted[0], sorted[sorted.length - 1])};
+    }
+
+    static void check(ActivationResult r, String out, int n) {
+        if (r.images() != n) {
+            throw new IllegalStateException("read " + r.images() + " of " + n + " images: " + r.problems());
+        }
+    }
+
+    static void compare(String what, float[][] want, float[][] got) {
+        double worst = 0;
+        for (int i = 0; i < want.length; i++) {
+            for (int c = 0; c < want[i].length; c++) {
+                worst = Math.max(worst, Math.abs(want[i][c] - got[i][c]));
+            }
+        }
+        System.out.printf(Locale.ROOT, "%s: largest difference from the single-JVM activations %.2g over %d images "
+                + "× %d channels%n", what, worst, want.length, want[0].length);
+        if (want.length != got.length || worst > 1e-4) {
+            throw new IllegalStateException(what + " disagrees with the single-JVM path");
+        }
+    }
+
+    /** The output of each image, through ONNX Runtime, in batches. */
+    static float[][] ortRows(OrtEnvironment env, OrtSession session, String input, InputSpec spec,
+                             ImageSource source, int n) throws Exception {
+        float[][] out = new float[n][];
+        int done = 0;
+        Iterator<Sample> it = source.iterator();
+        while (true) {
+            List<Sample> batch = ImageSource.nextBatch(it, BATCH);
+            if (batch.isEmpty()) {
+                break;
+            }
+            List<BufferedImage> images = new ArrayList<>();
+            batch.forEach(s -> images.add(s.image()));
+            Tensor t = spec.images(images);
+            float[] x = modelSpace(spec, t);
+            try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), t.shape());
+                 OrtSession.Result r = session.run(Map.of(input, in))) {
+                float[][] logits = flat((OnnxTensor) r.get(0), batch.size());
+                for (float[] row : logits) {
+                    out[done++] = row;
+                }
+            }
+        }
+        if (done != n) {
+            throw new IOException("ONNX Runtime read " + done + " of " + n + " images");
+        }
+        return out;
+    }
+
+    /**
+     * The model with its graph inputs' and outputs' first dimension made symbolic ("N"): SqueezeNet's file fixes the
+     * batch at 1, which ONNX Runtime enforces (circuitscope reads the batch from the array it is given). A Reshape to a
+     * constant shape starting with 1 (the exporter's traced batch) gets -1 there, as circuitscope's importer reads
+     * it (BatchGeneralisation), or ONNX Runtime would fold the whole batch into one row before the softmax.
+     */
+    static byte[] batchFree(byte[] onnx) throws IOException {
+        Onnx.ModelProto.Builder m = Onnx.ModelProto.parseFrom(onnx).toBuilder();
+        Onnx.GraphProto.Builder g = m.getGraphBuilder();
+        // the intermediate shapes the file records hold the fixed batch too; ONNX Runtime infers them again
+        g.clearValueInfo();
+        java.util.Set<String> reshapeTargets = new java.util.HashSet<>();
+        for (Onnx.NodeProto node : g.getNodeList()) {
+            if (node.getOpType().equals("Reshape") && node.getInputCount() > 1) {
+                reshapeTargets.add(node.getInput(1));
+            }
+        }
+        for (Onnx.TensorProto.Builder t : g.getInitializerBuilderList()) {
+            if (!reshapeTargets.contains(t.getName()) || t.getDataType() != Onnx.TensorProto.DataType.INT64_VALUE) {
+                continue;
+            }
+            if (t.getInt64DataCount() > 0) {
+                if (t.getInt64Data(0) == 1) {
+                    t.setInt64Data(0, -1);
+                }
+            } else if (t.getRawData().size() >= 8) {
+                ByteBuffer raw = ByteBuffer.wrap(t.getRawData().toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+                if (raw.getLong(0) == 1) {
+                    raw.putLong(0, -1);
+                    t.setRawData(com.google.protobuf.ByteString.copyFrom(raw.array()));
+                }
+            }
+        }
+        for (Onnx.ValueInfoProto.Builder v : g.getInputBuilderList()) {
+            free(v);
+        }
+        for (Onnx.ValueInfoProto.Builder v : g.getOutputBuilderList()) {
+            free(v);
+        }
+        return m.build().toByteArray();
+    }
+
+    private static void free(Onnx.ValueInfoProto.Builder v) {
+        Onnx.TensorShapeProto.Builder shape = v.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+        if (shape.getDimCount() > 0) {
+            shape.setDim(0, Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+        }
+    }
+
+    static float[][] flat(OnnxTensor t, int n) {
+        FloatBuffer b = t.getFloatBuffer();
+        int per = b.remaining() / n;
+        float[][] out = new float[n][per];
+        for (int i = 0; i < n; i++) {
+            b.get(out[i]);
+        }
+        return out;
+    }
+
+    /** As {@link InputSpec#toModelSpace}, on the heap: range, channel order, mean and std. */
+    public static float[] modelSpace(InputSpec spec, Tensor t) {
+        float[] d = t.data().clone();
+        int c = spec.channels();
+        int plane = (int) (t.dim(2) * t.dim(3));
+        int n = (int) t.dim(0);
+        float[] tmp = new float[d.length];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                int src = spec.bgr() ? c - 1 - ch : ch;
+                for (int p = 0; p < plane; p++) {
+                    float v = d[(i * c + src) * plane + p] * (spec.high() - spec.low()) + spec.low();
+                    tmp[(i * c + ch) * plane + p] = (v - spec.mean()[ch]) / spec.std()[ch];
+                }
+            }
+        }
+        return tmp;
+    }
+
+    static String load() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2] + " (1, 5, 15 min)";
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
