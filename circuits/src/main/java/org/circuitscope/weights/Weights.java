@@ -26,6 +26,7 @@ public final class Weights {
     private String from;
     private int top = 12;
     private Thumbnails thumbnails = Thumbnails.none();
+    private Map<String, ExpandedWeights> cache = new HashMap<>();
 
     private Weights(Model model, Unit.Channel unit) {
         this.model = model;
@@ -68,12 +69,18 @@ public final class Weights {
         return this;
     }
 
+    /** Reuses (and fills) these expanded weights, by layer pair, when many units read the same layers. */
+    public Weights cache(Map<String, ExpandedWeights> expanded) {
+        this.cache = expanded == null ? new HashMap<>() : expanded;
+        return this;
+    }
+
     public UnitWeights render() {
         return render(Progress.NONE);
     }
 
     public UnitWeights render(Progress progress) {
-        UnitInputs inputs = into(model, unit, from);
+        UnitInputs inputs = into(model, unit, from, cache);
         return new UnitWeights(inputs, inputs.top(top), thumbnails, progress);
     }
 

@@ -11,7 +11,8 @@ import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
  * {@code java -cp circuitscope-kernel.jar:lib/* org.circuitscope.kernel.KernelMain <connection-file>} runs the kernel
  * (Jupyter does this, as the installed kernel.json says);
  * {@code java -jar circuitscope-kernel.jar install [options]} installs its kernelspec;
- * {@code java -jar circuitscope-kernel.jar train-organism [options]} retrains the embedded model organism.
+ * {@code java -jar circuitscope-kernel.jar train-organism [options]} retrains the embedded model organism;
+ * {@code java -jar circuitscope-kernel.jar atlas --out DIR [options]} writes a model's static atlas.
  */
 public final class KernelMain {
     private KernelMain() {
@@ -37,6 +38,9 @@ public final class KernelMain {
         if (args.length >= 1 && args[0].equals("install")) {
             System.exit(KernelSpecInstaller.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
+        if (args.length >= 1 && args[0].equals("atlas")) {
+            System.exit(AtlasCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         if (args.length >= 1 && args[0].equals("train-organism")) {
             try {
                 org.circuitscope.organism.TrainOrganism.main(Arrays.copyOfRange(args, 1, args.length));
@@ -56,6 +60,7 @@ public final class KernelMain {
                     + "[--name NAME] [--display-name TEXT]\n"
                     + "       java -jar circuitscope-kernel.jar train-organism [--seed N] [--width W] [--steps S] "
                     + "[--out PATH] ...\n"
+                    + "       " + AtlasCommand.USAGE + "\n"
                     + "       java -cp 'circuitscope-kernel.jar:lib/*' " + KernelMain.class.getName()
                     + " <connection-file>   (what the installed kernel.json runs)");
             System.exit(2);

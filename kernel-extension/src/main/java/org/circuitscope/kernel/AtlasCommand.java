@@ -1,0 +1,156 @@
+package org.circuitscope.kernel;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.circuitscope.atlas.Atlas;
+import org.circuitscope.magics.MagicException;
+import org.circuitscope.magics.activations.Sources;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.ModelException;
+import org.circuitscope.model.Models;
+import org.circuitscope.progress.Progress;
+
+/**
+ * {@code java -jar circuitscope-kernel.jar atlas --model M --data D --layers a,b --out DIR [options]}: writes (or
+ * completes) the static atlas of a model ({@link Atlas}) from the command line. The data are named as in a magic's
+ * line (a folder of images, {@code cifar10:FILE}, {@code world:N}); the model as {@code %model} names it (an
+ * embedded name, a zoo name or a file).
+ */
+final class AtlasCommand {
+    static final String USAGE = "java -jar circuitscope-kernel.jar atlas --out DIR [--model organism] "
+            + "[--data world:500] [--layers a,b,...] [--steps 64] [--size PX] [--examples 6] [--units N] "
+            + "[--images N] [--diversity N] [--no-negative] [--no-tuning]";
+
+    private AtlasCommand() {
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        String model = Models.DEFAULT;
+        String data = null;
+        String layers = null;
+        String dir = null;
+        Integer steps = null;
+        Integer size = null;
+        Integer examples = null;
+        Integer units = null;
+        Integer images = null;
+        int diversity = 0;
+        boolean negative = true;
+        boolean tuning = true;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "-h", "--help" -> {
+                        out.println("usage: " + USAGE);
+                        return 0;
+                    }
+                    case "--no-negative" -> {
+                        negative = false;
+                        continue;
+                    }
+                    case "--no-tuning" -> {
+                        tuning = false;
+                        continue;
+                    }
+                    default -> {
+                    }
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(a + " needs a value");
+                }
+                String v = args[++i];
+                switch (a) {
+                    case "--model" -> model = v;
+                    case "--data" -> data = v;
+                    case "--layers" -> layers = v;
+                    case "--out" -> dir = v;
+                    case "--steps" -> steps = number(a, v);
+                    case "--size" -> size = number(a, v);
+                    case "--examples" -> examples = number(a, v);
+                    case "--units" -> units = number(a, v);
+                    case "--images" -> images = number(a, v);
+                    case "--diversity" -> diversity = number(a, v);
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            if (dir == null) {
+                throw new IllegalArgumentException("--out DIR is required (where the site goes)");
+            }
+            if (data == null && model.equals(Models.DEFAULT)) {
+                data = "world:500";
+            }
+            try (Model m = Models.load(model)) {
+                Atlas atlas = Atlas.of(m).negative(negative).diversity(diversity);
+                if (!tuning) {
+                    atlas.tuning(null);
+                }
+                if (layers != null) {
+                    atlas.layers(Arrays.stream(layers.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                            .toList());
+                }
+                if (data != null) {
+                    atlas.data(Sources.parse("atlas", data, m, null, 0));
+                }
+                if (steps != null) {
+                    atlas.steps(steps);
+                }
+                if (size != null) {
+                    atlas.size(size);
+                }
+                if (examples != null) {
+                    atlas.examples(examples);
+                }
+                if (units != null) {
+                    atlas.units(units);
+                }
+                if (images != null) {
+                    atlas.images(images);
+                }
+                List<String> names = atlas.layerNames();
+                out.println("atlas of " + m.name() + ": layers " + String.join(", ", names) + " into " + dir);
+                Atlas.AtlasSite site = atlas.write(Path.of(dir), new Lines(out));
+                out.println(site);
+                return site.interrupted() ? 1 : 0;
+            }
+        } catch (MagicException | IllegalArgumentException | ModelException e) {
+            err.println("atlas: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static int number(String option, String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a whole number, not '" + v + "'");
+        }
+    }
+
+    /** Progress as a line every few seconds (a terminal or a CI log). */
+    private static final class Lines implements Progress {
+        private final PrintStream out;
+        private long last;
+
+        Lines(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void update(long done, long total, String status) {
+            long now = System.nanoTime();
+            if (now - last > 5_000_000_000L) {
+                last = now;
+                out.println(String.format(Locale.ROOT, "  %d/%d units: %s", done, total, status));
+            }
+        }
+
+        @Override
+        public boolean cancelled() {
+            return false;
+        }
+    }
+}
