@@ -131,11 +131,13 @@ public final class ImageFolder implements ImageSource {
         problems.put(id, why);
     }
 
-    String idOf(Path f) {
+    /** The id a sample of this file gets (its path relative to the root). */
+    public String idOf(Path f) {
         return root.relativize(f).toString();
     }
 
-    String labelOf(Path f) {
+    /** The label a sample of this file gets (null when the folder gives none). */
+    public String labelOf(Path f) {
         if (fileNameLabel != null) {
             Matcher m = fileNameLabel.matcher(f.getFileName().toString());
             if (!m.find()) {
@@ -212,36 +214,47 @@ public final class ImageFolder implements ImageSource {
             if (in == null) {
                 throw new IOException("cannot open " + f);
             }
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                return null;
-            }
-            ImageReader reader = readers.next();
-            List<String> warnings = new ArrayList<>();
-            try {
-                reader.addIIOReadWarningListener((source, warning) -> {
-                    // colour-management notices (a CMYK file without a profile, a bad profile ignored) come with
-                    // complete pixels; other warnings mean missing data
-                    if (!warning.contains("ICC") && !warning.toLowerCase(Locale.ROOT).contains("color profile")) {
-                        warnings.add(warning);
-                    }
-                });
-                reader.setInput(in, true, true);
-                long w = reader.getWidth(0);
-                long h = reader.getHeight(0);
-                if (w <= 0 || h <= 0 || w * h > Limits.maxImagePixels()) {
-                    throw new IOException("the file declares a " + w + "x" + h + " image, " + (w <= 0 || h <= 0
-                            ? "which has no pixels" : "more than the " + Limits.maxImagePixels() + " pixels circuitscope "
-                            + "decodes (-Dcircuitscope.max-image-pixels raises it)"));
+            return decode(in);
+        }
+    }
+
+    /** As {@link #decode(Path)}, from an encoded file's bytes (an image sent to another machine). */
+    public static BufferedImage decode(byte[] encoded) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(encoded))) {
+            return decode(in);
+        }
+    }
+
+    private static BufferedImage decode(ImageInputStream in) throws IOException {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+            return null;
+        }
+        ImageReader reader = readers.next();
+        List<String> warnings = new ArrayList<>();
+        try {
+            reader.addIIOReadWarningListener((source, warning) -> {
+                // colour-management notices (a CMYK file without a profile, a bad profile ignored) come with
+                // complete pixels; other warnings mean missing data
+                if (!warning.contains("ICC") && !warning.toLowerCase(Locale.ROOT).contains("color profile")) {
+                    warnings.add(warning);
                 }
-                BufferedImage img = reader.read(0);
-                if (!warnings.isEmpty()) {
-                    throw new IOException("corrupt data: " + String.join("; ", warnings));
-                }
-                return img;
-            } finally {
-                reader.dispose();
+            });
+            reader.setInput(in, true, true);
+            long w = reader.getWidth(0);
+            long h = reader.getHeight(0);
+            if (w <= 0 || h <= 0 || w * h > Limits.maxImagePixels()) {
+                throw new IOException("the file declares a " + w + "x" + h + " image, " + (w <= 0 || h <= 0
+                        ? "which has no pixels" : "more than the " + Limits.maxImagePixels() + " pixels circuitscope "
+                        + "decodes (-Dcircuitscope.max-image-pixels raises it)"));
             }
+            BufferedImage img = reader.read(0);
+            if (!warnings.isEmpty()) {
+                throw new IOException("corrupt data: " + String.join("; ", warnings));
+            }
+            return img;
+        } finally {
+            reader.dispose();
         }
     }
 

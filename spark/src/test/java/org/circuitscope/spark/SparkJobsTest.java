@@ -1,0 +1,167 @@
+package org.circuitscope.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.circuitscope.activations.ActivationResult;
+import org.circuitscope.activations.Activations;
+import org.circuitscope.activations.Reduce;
+import org.circuitscope.data.ImageSource;
+import org.circuitscope.data.Sample;
+import org.circuitscope.examples.DatasetExamples;
+import org.circuitscope.examples.Example;
+import org.circuitscope.examples.ExamplesResult;
+import org.circuitscope.model.Model;
+import org.circuitscope.model.Models;
+import org.circuitscope.model.Unit;
+import org.circuitscope.organism.World;
+import org.circuitscope.progress.Progress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Spark's local mode with two task threads gives what the single-JVM path gives on the organism's world: the same
+ * activations (to float precision), the same top-k and bottom-k examples in the same order, the same histograms;
+ * an unreadable image is reported, not dropped.
+ */
+class SparkJobsTest {
+    static final long SEED = 2024;
+    static final int N = 160;
+    static SparkJobs jobs;
+    static Model model;
+
+    @BeforeAll
+    static void start() {
+        jobs = SparkJobs.local(2).partitions(3).batchSize(16);
+        model = Models.load(Models.DEFAULT);
+    }
+
+    @AfterAll
+    static void stop() {
+        jobs.close();
+        model.close();
+    }
+
+    @Test
+    void activationsEqualTheSingleJvmPath() {
+        Results.Activations d = jobs.activations(ModelBytes.organism(), SparkImages.world(SEED, N),
+                List.of("conv3", "conv5"), Reduce.MAX);
+        ActivationResult s = Activations.of(model).layers("conv3", "conv5").reduce(Reduce.MAX).batchSize(32)
+                .run(World.scenes(SEED, N));
+        assertEquals(N, d.images());
+        assertEquals(s.ids(), d.ids());
+        assertEquals(s.labels(), d.labels());
+        assertTrue(d.problems().isEmpty(), d.problems().toString());
+        for (String col : d.columns()) {
+            float[] a = s.column(col);
+            float[] b = d.column(col);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(a[i], b[i], 1e-5f * Math.max(1f, Math.abs(a[i])), col + " of image " + i);
+            }
+        }
+        assertEquals(0, ModelBytes.loadedCount(), "a finished job left a model open");
+    }
+
+    @Test
+    void topAndBottomExamplesEqualTheSingleJvmPath() {
+        List<String> units = List.of("conv2:3", "conv3:0", "conv4:7", "conv5:12@4,4");
+        for (boolean negative : new boolean[] {false, true}) {
+            List<Results.Examples> d = jobs.examples(ModelBytes.organism(), SparkImages.world(SEED, N), units, 7,
+                    negative);
+            List<ExamplesResult> s = DatasetExamples.of(model, units.stream().map(Unit::parse).toList()).k(7)
+                    .negative(negative).runAll(World.scenes(SEED, N), Progress.NONE);
+            for (int u = 0; u < units.size(); u++) {
+                List<Example> want = s.get(u).examples();
+                List<Results.Example> got = d.get(u).examples();
+                assertEquals(want.size(), got.size());
+                assertEquals(s.get(u).unitRead().toString(), d.get(u).unitRead());
+                for (int r = 0; r < want.size(); r++) {
+                    String what = units.get(u) + (negative ? " bottom " : " top ") + (r + 1);
+                    assertEquals(want.get(r).id(), got.get(r).id(), what);
+                    assertEquals(want.get(r).value(), got.get(r).value(),
+                            1e-5f * Math.max(1f, Math.abs(want.get(r).value())), what);
+                    assertEquals(want.get(r).y(), got.get(r).y(), what);
+                    assertEquals(want.get(r).x(), got.get(r).x(), what);
+                    assertEquals(want.get(r).box(), got.get(r).box(), what);
+                }
+                assertEquals(N, d.get(u).imagesSeen());
+            }
+        }
+    }
+
+    @Test
+    void histogramsEqualTheSingleJvmPath() {
+        List<Histogram> d = jobs.histograms(ModelBytes.organism(), SparkImages.world(SEED, N), "conv4", Reduce.MAX,
+                20);
+        ActivationResult s = Activations.of(model).layers("conv4").reduce(Reduce.MAX).run(World.scenes(SEED, N));
+        assertEquals(model.layers().get("conv4").channels(), d.size());
+        int nonTrivial = 0;
+        for (Histogram h : d) {
+            Histogram want = Histogram.of(h.column(), s.column(h.column()), 20);
+            assertEquals(N, h.total());
+            assertEquals(want.lo(), h.lo(), 1e-5 * Math.max(1, Math.abs(want.lo())));
+            assertEquals(want.hi(), h.hi(), 1e-5 * Math.max(1, Math.abs(want.hi())));
+            assertArrayEquals(want.counts(), h.counts(), h.column());
+            nonTrivial += want.hi() > want.lo() ? 1 : 0;
+        }
+        assertTrue(nonTrivial > 10, "only " + nonTrivial + " channels vary");
+    }
+
+    @Test
+    void aCorruptImageIsReportedNotDropped() throws IOException {
+        List<SparkImage> images = new ArrayList<>();
+        List<Sample> good = new ArrayList<>();
+        int n = 40;
+        for (int i = 0; i < n; i++) {
+            Sample s = World.scene(SEED, i).sample();
+            byte[] png;
+            if (i == 17) {
+                png = "this is not an image".getBytes();
+            } else {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ImageIO.write(s.image(), "png", out);
+                png = out.toByteArray();
+                good.add(s);
+            }
+            images.add(new SparkImage.Encoded(i, s.id(), s.label(), png));
+        }
+        Results.Activations d = jobs.activations(ModelBytes.organism(), images, List.of("conv3"), Reduce.MAX);
+        assertEquals(n - 1, d.images());
+        assertEquals(1, d.problems().size(), d.problems().toString());
+        assertTrue(d.problems().get(0).startsWith("scene-17:"), d.problems().get(0));
+        List<Results.Examples> top = jobs.examples(ModelBytes.organism(), images, List.of("conv3:5"), 3, false);
+        assertEquals(n - 1, top.get(0).imagesSeen());
+        assertEquals(List.of(d.problems().get(0)), top.get(0).problems());
+        // the good images, PNG round trip and all, give the single-JVM path's activations
+        ImageSource goodSource = new ImageSource() {
+            @Override
+            public String name() {
+                return "good scenes";
+            }
+
+            @Override
+            public java.util.OptionalInt size() {
+                return java.util.OptionalInt.of(good.size());
+            }
+
+            @Override
+            public java.util.Iterator<Sample> iterator() {
+                return good.iterator();
+            }
+        };
+        ActivationResult s = Activations.of(model).layers("conv3").reduce(Reduce.MAX).run(goodSource);
+        assertEquals(s.ids(), d.ids());
+        float[] a = s.column("conv3:5");
+        float[] b = d.column("conv3:5");
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], b[i], 1e-5f * Math.max(1f, Math.abs(a[i])));
+        }
+    }
+}
