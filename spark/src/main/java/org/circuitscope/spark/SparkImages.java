@@ -24,9 +24,15 @@ public final class SparkImages {
 
     /** A folder's files as their bytes (read here, decoded on the executors), with the folder's ids and labels. */
     public static List<SparkImage> encoded(ImageFolder folder) {
+        return encoded(folder, Integer.MAX_VALUE);
+    }
+
+    /** The first {@code limit} files of a folder, as {@link #encoded(ImageFolder)}. */
+    public static List<SparkImage> encoded(ImageFolder folder, int limit) {
         List<SparkImage> out = new ArrayList<>();
         long i = 0;
-        for (Path f : folder.files()) {
+        List<Path> files = folder.files();
+        for (Path f : files.subList(0, Math.min(limit, files.size()))) {
             try {
                 out.add(new SparkImage.Encoded(i++, folder.idOf(f), folder.labelOf(f), Files.readAllBytes(f)));
             } catch (IOException e) {
