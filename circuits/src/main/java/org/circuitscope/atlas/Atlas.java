@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.circuitscope.activations.ActivationResult;
@@ -258,7 +257,11 @@ public final class Atlas {
                 + (images >= 0 ? " (first " + images + " images)" : "") : "; no dataset");
     }
 
-    /** All pages of one batch of units of a layer: every image first, each unit's page last. */
+    /**
+     * All pages of one batch of units of a layer: every image first, each unit's page last. The dataset passes run
+     * per batch, so memory holds the examples of one batch of units (not of a whole layer), at the cost of reading
+     * the data again for each batch.
+     */
     private int writeUnits(AtlasFiles files, String layer, List<Integer> channels, StimulusSet stimuli,
                            AtlasWeights weights) {
         int[] chs = channels.stream().mapToInt(Integer::intValue).toArray();
@@ -355,13 +358,5 @@ public final class Atlas {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static Map<String, Integer> order(List<String> names) {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-            m.put(names.get(i), i);
-        }
-        return m;
     }
 }
