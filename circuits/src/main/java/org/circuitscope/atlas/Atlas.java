@@ -270,6 +270,24 @@ public final class Atlas {
             labels.add(layer + ":" + c);
         }
         FeatureVisResult positive = FeatureVis.sheet(model, layer, chs).steps(steps).size(size).render();
+        List<BufferedImage> channelImages = new ArrayList<>(positive.images());
+        List<String> channelNotes = new ArrayList<>();
+        for (int i = 0; i < chs.length; i++) {
+            double[] trace = positive.trace(i);
+            String note = "";
+            if (trace.length > 0 && !(trace[trace.length - 1] > 0)) {
+                // the unit never switched on within the sheet's steps (a ReLU unit closed on the starting noise):
+                // an image that still shows only that noise says nothing, so give this unit alone more steps
+                int more = steps * RETRY_FACTOR;
+                FeatureVisResult alone = FeatureVis.of(model).objective(Objectives.channel(layer, chs[i]))
+                        .steps(more).size(size).seed(chs[i] + 1L).render();
+                double[] t = alone.trace(0);
+                channelImages.set(i, alone.image());
+                note = "the unit stayed off in the layer sheet's " + steps + " steps; optimised alone for " + more
+                        + (t.length > 0 && t[t.length - 1] > 0 ? " steps" : " steps, and it still stayed off");
+            }
+            channelNotes.add(note);
+        }
         FeatureVisResult negatives = null;
         List<String> negativeNotes = new ArrayList<>();
         if (negative) {
@@ -301,7 +319,8 @@ public final class Atlas {
         for (int i = 0; i < chs.length; i++) {
             Unit.Channel unit = Unit.channel(layer, chs[i]);
             UnitPage page = new UnitPage(model, unit, files, this::channelsOf);
-            page.featureVis(positive.images().get(i), negatives == null ? null : negatives.images().get(i),
+            page.featureVis(channelImages.get(i), channelNotes.get(i),
+                    negatives == null ? null : negatives.images().get(i),
                     negativeNotes.isEmpty() ? "" : negativeNotes.get(i));
             if (diversity > 0) {
                 VisObjective d = Objectives.channel(layer, chs[i])
@@ -327,6 +346,9 @@ public final class Atlas {
      * visibly while each still drives the unit (the cosine-similarity term is at most 1 per image).
      */
     static final double DIVERSITY_WEIGHT = 1.0;
+
+    /** How many times the sheet's steps a unit that stayed off in its sheet gets on its own. */
+    static final int RETRY_FACTOR = 4;
 
     /** What a run produced: where the site is, and how many unit pages it wrote or found complete. */
     public record AtlasSite(Path dir, Path index, int written, int skipped, boolean interrupted, double seconds) {

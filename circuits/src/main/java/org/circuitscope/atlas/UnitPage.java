@@ -45,10 +45,12 @@ final class UnitPage {
                 + Markup.escape(alt) + "\"/>";
     }
 
-    void featureVis(BufferedImage positive, BufferedImage negative, String negativeNote) {
+    void featureVis(BufferedImage positive, String positiveNote, BufferedImage negative, String negativeNote) {
         body.append("<h2>Feature visualisation</h2><div class=\"vis\">");
         body.append("<figure>").append(img(image("channel", positive), "channel " + unit, null))
-                .append("<figcaption>maximises ").append(Markup.escape(unit.toString())).append("</figcaption></figure>");
+                .append("<figcaption>maximises ").append(Markup.escape(unit.toString()))
+                .append(positiveNote.isEmpty() ? "" : " (" + Markup.escape(positiveNote) + ")")
+                .append("</figcaption></figure>");
         if (negative != null) {
             body.append("<figure>").append(img(image("negative", negative), "negative " + unit, null))
                     .append("<figcaption>minimises it").append(negativeNote.isEmpty() ? ""
