@@ -40,12 +40,18 @@ class NativeMemoryTest {
         for (int i = 0; i < 100; i++) {
             m.run(x, layer);
         }
-        assertEquals(before, m.nativeArrays(), m.name() + ": arrays left behind by 100 forward passes");
+        int afterForwards = m.nativeArrays();
+        System.out.printf("native arrays of %s at %s: %d before, %d after 100 forward passes%n", m.name(), layer,
+                before, afterForwards);
+        assertEquals(before, afterForwards, m.name() + ": arrays left behind by 100 forward passes");
         if (!visualise) {
             return;
         }
         FeatureVis.of(m).objective(layer + ":0").size(size).steps(100).render();
-        assertEquals(before, m.nativeArrays(), m.name() + ": arrays left behind by 100 feature-visualisation steps");
+        int afterSteps = m.nativeArrays();
+        System.out.printf("native arrays of %s at %s: %d before, %d after 100 feature-visualisation steps%n",
+                m.name(), layer, before, afterSteps);
+        assertEquals(before, afterSteps, m.name() + ": arrays left behind by 100 feature-visualisation steps");
     }
 
     @Test
