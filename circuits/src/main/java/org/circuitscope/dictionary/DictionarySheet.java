@@ -36,18 +36,18 @@ public final class DictionarySheet implements Displayable {
     public record Row(Unit.Feature feature, double frequency, BufferedImage visualisation, List<Example> examples) {
     }
 
-    private final Dictionary dictionary;
+    private final FeatureDictionary dictionary;
     private final List<Row> rows;
     private final boolean partial;
 
-    private DictionarySheet(Dictionary dictionary, List<Row> rows, boolean partial) {
+    private DictionarySheet(FeatureDictionary dictionary, List<Row> rows, boolean partial) {
         this.dictionary = dictionary;
         this.rows = List.copyOf(rows);
         this.partial = partial;
     }
 
     /** The features most often active on {@code sample}, most active first (at most {@code count}). */
-    public static int[] mostActive(Dictionary d, INDArray sample, int count) {
+    public static int[] mostActive(FeatureDictionary d, INDArray sample, int count) {
         double[] freq = frequencies(d, sample);
         return java.util.stream.IntStream.range(0, freq.length).boxed()
                 .sorted((a, b) -> Double.compare(freq[b], freq[a])).limit(count).mapToInt(Integer::intValue)
@@ -55,7 +55,7 @@ public final class DictionarySheet implements Displayable {
     }
 
     /** For each feature, the share of sample vectors on which its code is non-zero. */
-    public static double[] frequencies(Dictionary d, INDArray sample) {
+    public static double[] frequencies(FeatureDictionary d, INDArray sample) {
         float[] fired = org.nd4j.linalg.ops.transforms.Transforms.abs(d.encode(sample), true).gt(1e-6)
                 .castTo(DataType.FLOAT).sum(0).data().asFloat();
         double[] f = new double[fired.length];
@@ -69,7 +69,7 @@ public final class DictionarySheet implements Displayable {
      * Visualises and finds examples of {@code features} of {@code d} on {@code model} over {@code source};
      * {@code frequencies} (may be null) label each row.
      */
-    public static DictionarySheet of(Model model, Dictionary d, int[] features, double[] frequencies,
+    public static DictionarySheet of(Model model, FeatureDictionary d, int[] features, double[] frequencies,
                                      ImageSource source, int examples, int visSteps, Progress progress) {
         List<Unit> units = new ArrayList<>();
         VisObjective objective = null;
@@ -99,7 +99,7 @@ public final class DictionarySheet implements Displayable {
         return new DictionarySheet(d, rows, partial);
     }
 
-    public Dictionary dictionary() {
+    public FeatureDictionary dictionary() {
         return dictionary;
     }
 

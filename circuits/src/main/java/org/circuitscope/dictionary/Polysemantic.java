@@ -47,13 +47,13 @@ public final class Polysemantic implements Displayable {
     }
 
     private final Unit.Channel neuron;
-    private final Dictionary dictionary;
+    private final FeatureDictionary dictionary;
     private final List<Loading> loadings;
     private final double score;
     private final List<Facet> facets;
     private final List<BufferedImage> diversity;
 
-    private Polysemantic(Unit.Channel neuron, Dictionary dictionary, List<Loading> loadings, double score,
+    private Polysemantic(Unit.Channel neuron, FeatureDictionary dictionary, List<Loading> loadings, double score,
                          List<Facet> facets, List<BufferedImage> diversity) {
         this.neuron = neuron;
         this.dictionary = dictionary;
@@ -68,7 +68,7 @@ public final class Polysemantic implements Displayable {
      * {@code sampleImages} images, {@code examples} top examples in {@code clusters} facets, and a diversity
      * visualisation of {@code clusters} images when {@code visSteps} > 0.
      */
-    public static Polysemantic of(Model model, Unit.Channel neuron, Dictionary d, ImageSource source,
+    public static Polysemantic of(Model model, Unit.Channel neuron, FeatureDictionary d, ImageSource source,
                                   int sampleImages, int examples, int clusters, int visSteps, Progress progress) {
         Layer layer = model.layers().get(neuron.layer());
         if (!layer.name().equals(model.layers().get(d.layer()).name())) {
@@ -140,7 +140,7 @@ public final class Polysemantic implements Displayable {
     }
 
     /** Each feature's mean contribution to channel {@code c} over the rows where the channel is positive. */
-    static double[] contributions(Dictionary d, INDArray x, int c) {
+    static double[] contributions(FeatureDictionary d, INDArray x, int c) {
         float[][] rows = x.castTo(DataType.FLOAT).toFloatMatrix();
         List<float[]> active = new ArrayList<>();
         for (float[] r : rows) {
@@ -203,7 +203,7 @@ public final class Polysemantic implements Displayable {
         return neuron;
     }
 
-    public Dictionary dictionary() {
+    public FeatureDictionary dictionary() {
         return dictionary;
     }
 

@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public record Quality(double varianceExplained, double meanL0, int dead, int vectors, double outputChange,
                       double top1Agreement, int spliceImages, boolean partial) {
 
-    static Quality measure(Dictionary d, INDArray x, boolean partial) {
+    static Quality measure(FeatureDictionary d, INDArray x, boolean partial) {
         INDArray xf = x.castTo(DataType.FLOAT);
         INDArray codes = d.encode(xf);
         INDArray recon = d.decode(codes);

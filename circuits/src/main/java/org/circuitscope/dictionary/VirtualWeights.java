@@ -46,8 +46,8 @@ public final class VirtualWeights implements Displayable {
      * The virtual weights from {@code lowerDict}'s features (its layer's neurons when null, on {@code lowerLayer})
      * to {@code upperDict}'s (or {@code upperLayer}'s neurons).
      */
-    public static VirtualWeights between(Model model, String lowerLayer, Dictionary lowerDict, String upperLayer,
-                                         Dictionary upperDict) {
+    public static VirtualWeights between(Model model, String lowerLayer, FeatureDictionary lowerDict, String upperLayer,
+                                         FeatureDictionary upperDict) {
         String lo = lowerDict != null ? lowerDict.layer() : lowerLayer;
         String up = upperDict != null ? upperDict.layer() : upperLayer;
         ExpandedWeights k = ExpandedWeights.compose(model, lo, up);

@@ -36,12 +36,12 @@ import org.junit.jupiter.api.Test;
 /** A dictionary learnt on the embedded organism's conv3, its quality, and its features in every instrument. */
 class DictionaryOnOrganismTest {
     static Model model;
-    static Dictionary sae;
+    static FeatureDictionary sae;
 
     @BeforeAll
     static void learn() {
         model = Models.load(Models.DEFAULT);
-        sae = Dictionary.learning(model, "conv3").method(Dictionary.Method.SAE).size(96).k(6).images(48)
+        sae = FeatureDictionary.learning(model, "conv3").method(FeatureDictionary.Method.SAE).size(96).k(6).images(48)
                 .positions(32).steps(800).seed(2).spliceImages(24).learn(World.scenes(11, 200), Progress.NONE);
         System.out.println(sae);
     }
@@ -61,7 +61,7 @@ class DictionaryOnOrganismTest {
         assertTrue(q.outputChange() >= 0 && q.outputChange() < 1, q.toString());
         assertTrue(q.top1Agreement() >= 0 && q.top1Agreement() <= 1, q.toString());
         // replacing the layer by something unrelated changes the output far more than the reconstruction does
-        Dictionary pca1 = Dictionary.learning(model, "conv3").method(Dictionary.Method.PCA).size(1).images(16)
+        FeatureDictionary pca1 = FeatureDictionary.learning(model, "conv3").method(FeatureDictionary.Method.PCA).size(1).images(16)
                 .positions(16).spliceImages(24).learn(World.scenes(11, 200), Progress.NONE);
         System.out.println(pca1);
         assertTrue(pca1.quality().outputChange() > q.outputChange(), "one principal component splices worse: "
@@ -70,7 +70,7 @@ class DictionaryOnOrganismTest {
 
     @Test
     void featuresParseAsUnitsAndReadTheirEncoder() {
-        Map<String, Dictionary> named = Map.of("sae", sae);
+        Map<String, FeatureDictionary> named = Map.of("sae", sae);
         Unit u = Unit.parse("conv3/sae:17", named);
         Unit.Feature f = assertInstanceOf(Unit.Feature.class, u);
         assertEquals("conv3/sae:17", f.toString());
@@ -96,7 +96,7 @@ class DictionaryOnOrganismTest {
 
     @Test
     void everyInstrumentTakesAFeature() {
-        Map<String, Dictionary> named = Map.of("sae", sae);
+        Map<String, FeatureDictionary> named = Map.of("sae", sae);
         // the feature most often active on the sample
         int best = mostActive();
         Unit.Feature f = sae.feature(best);

@@ -53,7 +53,7 @@ class PlantedDictionaryTest {
     }
 
     /** For each planted atom, the best cosine with a learnt direction. */
-    static double[] recovery(float[][] atoms, Dictionary d) {
+    static double[] recovery(float[][] atoms, FeatureDictionary d) {
         double[] best = new double[atoms.length];
         for (int i = 0; i < atoms.length; i++) {
             best[i] = -1;
@@ -82,7 +82,7 @@ class PlantedDictionaryTest {
     @Test
     void nmfRecoversPlantedNonNegativeParts() {
         Planted p = plant(12, 24, 3000, 3, true, 3);
-        Dictionary d = Dictionary.fit(p.x(), new Dictionary.Options(Dictionary.Method.NMF, 12, 0, 0, 400, 0.01, 5),
+        FeatureDictionary d = FeatureDictionary.fit(p.x(), new FeatureDictionary.Options(FeatureDictionary.Method.NMF, 12, 0, 0, 400, 0.01, 5),
                 "synthetic", "x", Progress.NONE);
         double[] cos = recovery(p.atoms(), d);
         System.out.printf("NMF on 12 planted non-negative atoms in 24 channels: mean cosine %.4f, worst %.4f; %s%n",
@@ -95,7 +95,7 @@ class PlantedDictionaryTest {
     void sparseAutoencoderRecoversAnOvercompleteDictionary() {
         // 32 atoms in 16 channels: more directions than dimensions, as in superposition; 64 latents (4·C)
         Planted p = plant(32, 16, 20000, 3, false, 4);
-        Dictionary d = Dictionary.fit(p.x(), new Dictionary.Options(Dictionary.Method.SAE, 64, 3, 6000, 0, 0, 7),
+        FeatureDictionary d = FeatureDictionary.fit(p.x(), new FeatureDictionary.Options(FeatureDictionary.Method.SAE, 64, 3, 6000, 0, 0, 7),
                 "synthetic", "x", Progress.NONE);
         double[] cos = recovery(p.atoms(), d);
         long above = java.util.Arrays.stream(cos).filter(c -> c > 0.9).count();
@@ -110,21 +110,21 @@ class PlantedDictionaryTest {
     @Test
     void pcaFindsTheDominantDirectionsAndEverythingIsReproducibleAndSavable() throws Exception {
         Planted p = plant(6, 8, 2000, 2, false, 9);
-        Dictionary a = Dictionary.fit(p.x(), Dictionary.Options.of(Dictionary.Method.PCA, 8, 0), "synthetic", "x",
+        FeatureDictionary a = FeatureDictionary.fit(p.x(), FeatureDictionary.Options.of(FeatureDictionary.Method.PCA, 8, 0), "synthetic", "x",
                 Progress.NONE);
         assertEquals(1.0, a.quality().varianceExplained(), 1e-4, "all 8 components explain everything");
-        Dictionary b = Dictionary.fit(p.x(), Dictionary.Options.of(Dictionary.Method.PCA, 8, 0), "synthetic", "x",
+        FeatureDictionary b = FeatureDictionary.fit(p.x(), FeatureDictionary.Options.of(FeatureDictionary.Method.PCA, 8, 0), "synthetic", "x",
                 Progress.NONE);
         assertArrayEquals(a.direction(0), b.direction(0), 1e-6f);
-        Dictionary s1 = Dictionary.fit(p.x(), new Dictionary.Options(Dictionary.Method.SAE, 16, 2, 200, 0, 0, 3),
+        FeatureDictionary s1 = FeatureDictionary.fit(p.x(), new FeatureDictionary.Options(FeatureDictionary.Method.SAE, 16, 2, 200, 0, 0, 3),
                 "synthetic", "x", Progress.NONE);
-        Dictionary s2 = Dictionary.fit(p.x(), new Dictionary.Options(Dictionary.Method.SAE, 16, 2, 200, 0, 0, 3),
+        FeatureDictionary s2 = FeatureDictionary.fit(p.x(), new FeatureDictionary.Options(FeatureDictionary.Method.SAE, 16, 2, 200, 0, 0, 3),
                 "synthetic", "x", Progress.NONE);
         assertArrayEquals(s1.direction(5), s2.direction(5), 0f, "same seed, same autoencoder");
         Path file = Files.createTempFile("dict", ".dict");
         try {
             s1.named("mine").save(file);
-            Dictionary back = Dictionary.load(file);
+            FeatureDictionary back = FeatureDictionary.load(file);
             assertEquals("mine", back.name());
             assertEquals(s1.quality(), back.quality());
             assertArrayEquals(s1.feature(3).weights(), back.feature(3).weights(), 0f);

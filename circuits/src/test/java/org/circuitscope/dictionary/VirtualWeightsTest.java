@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
  */
 class VirtualWeightsTest {
 
-    static Dictionary handMade(String name, String layer, int channels, float[][] rows) {
+    static FeatureDictionary handMade(String name, String layer, int channels, float[][] rows) {
         int size = rows.length;
         float[] flat = new float[size * channels];
         for (int i = 0; i < size; i++) {
             System.arraycopy(rows[i], 0, flat, i * channels, channels);
         }
-        return new Dictionary(name, Dictionary.Method.SAE, "planted", layer, channels, size, 1, 0, flat.clone(),
+        return new FeatureDictionary(name, FeatureDictionary.Method.SAE, "planted", layer, channels, size, 1, 0, flat.clone(),
                 new float[size], flat.clone(), new float[channels], null);
     }
 
@@ -31,8 +31,8 @@ class VirtualWeightsTest {
         // lower: three features in squeeze_relu's 2 channels (more features than channels); upper: two in 3
         float[][] dec = {{1, 0}, {0.6f, 0.8f}, {-0.5f, 2}};
         float[][] enc = {{1, -1, 0.5f}, {0, 2, 1}};
-        Dictionary lower = handMade("lo", "squeeze_relu", 2, dec);
-        Dictionary upper = handMade("up", "e3_relu", 3, enc);
+        FeatureDictionary lower = handMade("lo", "squeeze_relu", 2, dec);
+        FeatureDictionary upper = handMade("up", "e3_relu", 3, enc);
         try (Model model = PlantedModels.fire()) {
             Tensor k = model.weights("expand3"); // 3×2×3×3
             VirtualWeights v = VirtualWeights.between(model, null, lower, null, upper);

@@ -2,7 +2,7 @@ package org.circuitscope.magics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.circuitscope.dictionary.Dictionary;
+import org.circuitscope.dictionary.FeatureDictionary;
 import org.circuitscope.model.Model;
 
 /**
@@ -12,7 +12,7 @@ import org.circuitscope.model.Model;
  */
 public final class LoadedDictionaries {
     private static final String KEY = LoadedDictionaries.class.getName();
-    private final Map<String, Dictionary> dictionaries = new LinkedHashMap<>();
+    private final Map<String, FeatureDictionary> dictionaries = new LinkedHashMap<>();
 
     public static synchronized LoadedDictionaries of(Session session) {
         return session.get(KEY, LoadedDictionaries.class).orElseGet(() -> {
@@ -27,7 +27,7 @@ public final class LoadedDictionaries {
      * ({@code fire4/concat} for a dictionary {@code concat} on {@code fire4}) is refused: its units would be
      * ambiguous.
      */
-    public synchronized void add(Dictionary d, Model model) throws MagicException {
+    public synchronized void add(FeatureDictionary d, Model model) throws MagicException {
         if (model != null && model.layers().contains(d.layer() + "/" + d.name())) {
             throw new MagicException("a dictionary on " + d.layer() + " cannot be called '" + d.name() + "': "
                     + d.layer() + "/" + d.name() + " is a layer of " + model.name() + "; choose another name with --as");
@@ -35,8 +35,8 @@ public final class LoadedDictionaries {
         dictionaries.put(d.name(), d);
     }
 
-    public synchronized Dictionary get(String name) throws MagicException {
-        Dictionary d = dictionaries.get(name);
+    public synchronized FeatureDictionary get(String name) throws MagicException {
+        FeatureDictionary d = dictionaries.get(name);
         if (d == null) {
             throw new MagicException("no dictionary called '" + name + "'; learnt or loaded: "
                     + (dictionaries.isEmpty() ? "none" : String.join(", ", dictionaries.keySet()))
@@ -46,7 +46,7 @@ public final class LoadedDictionaries {
     }
 
     /** Every registered dictionary by name (a copy). */
-    public synchronized Map<String, Dictionary> all() {
+    public synchronized Map<String, FeatureDictionary> all() {
         return new LinkedHashMap<>(dictionaries);
     }
 }

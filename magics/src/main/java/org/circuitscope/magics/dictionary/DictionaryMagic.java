@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 import org.circuitscope.data.ImageSource;
 import org.circuitscope.dictionary.ActivationSample;
-import org.circuitscope.dictionary.Dictionary;
+import org.circuitscope.dictionary.FeatureDictionary;
 import org.circuitscope.dictionary.DictionarySheet;
 import org.circuitscope.magics.LoadedDictionaries;
 import org.circuitscope.magics.LoadedModels;
@@ -52,9 +52,9 @@ public final class DictionaryMagic implements Magic {
                 throw a.error("--load takes the dictionary from its file; give no layer (got " + a.positionals()
                         + ")");
             }
-            Dictionary d;
+            FeatureDictionary d;
             try {
-                d = Dictionary.load(Path.of(a.get("load")));
+                d = FeatureDictionary.load(Path.of(a.get("load")));
             } catch (IOException e) {
                 throw a.error("cannot read a dictionary from " + a.get("load") + ": " + e.getMessage());
             }
@@ -74,11 +74,11 @@ public final class DictionaryMagic implements Magic {
         Model model = chosen.model();
         String layer = chosen.rest().get(0);
         try {
-            Dictionary.Method method = Dictionary.Method.parse(a.get("method", "sae"));
+            FeatureDictionary.Method method = FeatureDictionary.Method.parse(a.get("method", "sae"));
             int channels = (int) model.layers().get(layer).channels();
             int size = a.getInt("size", 0, 1, 1 << 16);
             int k = a.getInt("k", 0, 1, 1 << 16);
-            if (a.has("k") && method != Dictionary.Method.SAE) {
+            if (a.has("k") && method != FeatureDictionary.Method.SAE) {
                 throw a.error("--k is the sparse autoencoder's top-k; for " + method.id() + " give --size");
             }
             int images = a.getInt("images", 100, 1, 100_000);
@@ -90,7 +90,7 @@ public final class DictionaryMagic implements Magic {
             int visSteps = a.getInt("vis-steps", 64, 0, 10_000);
             ImageSource source = DataSources.parse(a.get("data"), model, images, name());
             Progress progress = context.progress("dictionary " + method.id() + " on " + layer);
-            Dictionary d = Dictionary.learning(model, layer).method(method).size(size).k(k).images(images)
+            FeatureDictionary d = FeatureDictionary.learning(model, layer).method(method).size(size).k(k).images(images)
                     .positions(positions).steps(steps).seed(seed).learn(source, progress);
             if (var != null) {
                 d = d.named(var);
@@ -98,7 +98,7 @@ public final class DictionaryMagic implements Magic {
             registry.add(d, model);
             bind(context, var, d);
             if (a.has("save")) {
-                Path file = a.get("save").equals("beside") ? Dictionary.fileBeside(model, d.layer(), d.name())
+                Path file = a.get("save").equals("beside") ? FeatureDictionary.fileBeside(model, d.layer(), d.name())
                         : Path.of(a.get("save"));
                 d.save(file);
             }
@@ -118,9 +118,9 @@ public final class DictionaryMagic implements Magic {
         }
     }
 
-    private static void bind(MagicContext context, String var, Dictionary d) throws Exception {
+    private static void bind(MagicContext context, String var, FeatureDictionary d) throws Exception {
         if (var != null) {
-            context.setVariable(var, Dictionary.class.getName(), d);
+            context.setVariable(var, FeatureDictionary.class.getName(), d);
         }
     }
 }

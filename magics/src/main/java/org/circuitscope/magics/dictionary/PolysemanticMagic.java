@@ -2,7 +2,7 @@ package org.circuitscope.magics.dictionary;
 
 import java.util.List;
 import java.util.Set;
-import org.circuitscope.dictionary.Dictionary;
+import org.circuitscope.dictionary.FeatureDictionary;
 import org.circuitscope.dictionary.Polysemantic;
 import org.circuitscope.magics.LoadedDictionaries;
 import org.circuitscope.magics.LoadedModels;
@@ -52,7 +52,7 @@ public final class PolysemanticMagic implements Magic {
             if (!(u instanceof Unit.Channel neuron)) {
                 throw a.error("unfolds a channel (layer:channel), not " + chosen.rest().get(0));
             }
-            Dictionary d = dictionary(a, LoadedDictionaries.of(context.session()), model, neuron);
+            FeatureDictionary d = dictionary(a, LoadedDictionaries.of(context.session()), model, neuron);
             int images = a.getInt("images", 64, 1, 100_000);
             Polysemantic p = Polysemantic.of(model, neuron, d, DataSources.parse(a.get("data"), model, images,
                             name()), images, a.getInt("examples", 24, 1, 512), a.getInt("clusters", 3, 1, 16),
@@ -66,20 +66,20 @@ public final class PolysemanticMagic implements Magic {
         }
     }
 
-    private static Dictionary dictionary(MagicArgs a, LoadedDictionaries registry, Model model, Unit.Channel neuron)
+    private static FeatureDictionary dictionary(MagicArgs a, LoadedDictionaries registry, Model model, Unit.Channel neuron)
             throws MagicException {
         if (a.has("dictionary")) {
             return registry.get(a.get("dictionary"));
         }
         String layer = model.layers().get(neuron.layer()).name();
-        List<Dictionary> on = registry.all().values().stream()
+        List<FeatureDictionary> on = registry.all().values().stream()
                 .filter(d -> model.layers().contains(d.layer()) && model.layers().get(d.layer()).name().equals(layer))
                 .toList();
         if (on.size() == 1) {
             return on.get(0);
         }
         throw a.error(on.isEmpty() ? "no dictionary on " + layer + ": learn one first (%dictionary " + layer
-                + " --as sae)" : "several dictionaries on " + layer + " (" + on.stream().map(Dictionary::name)
+                + " --as sae)" : "several dictionaries on " + layer + " (" + on.stream().map(FeatureDictionary::name)
                 .toList() + "): choose one with --dictionary NAME");
     }
 }

@@ -42,7 +42,7 @@ public final class WeightsMagic implements Magic {
      * or from a layer's neurons ({@code --from conv2}).
      */
     private static VirtualWeights virtual(Model model, Unit u, MagicArgs a, Unit.FeatureBasis fromView,
-                                          java.util.Map<String, org.circuitscope.dictionary.Dictionary> dictionaries,
+                                          java.util.Map<String, org.circuitscope.dictionary.FeatureDictionary> dictionaries,
                                           int top) throws MagicException {
         if (!a.has("from")) {
             throw a.error("virtual weights into " + u + " need --from LAYER (its neurons) or --from LAYER/DICT "
@@ -51,9 +51,9 @@ public final class WeightsMagic implements Magic {
         if (a.has("input")) {
             throw a.error("--input picks a channel's kernel; for features the strongest --top are shown");
         }
-        org.circuitscope.dictionary.Dictionary lower = fromView == null ? null
-                : (org.circuitscope.dictionary.Dictionary) fromView;
-        org.circuitscope.dictionary.Dictionary upper = null;
+        org.circuitscope.dictionary.FeatureDictionary lower = fromView == null ? null
+                : (org.circuitscope.dictionary.FeatureDictionary) fromView;
+        org.circuitscope.dictionary.FeatureDictionary upper = null;
         int j;
         if (u instanceof Unit.Feature f) {
             upper = dictionaries.get(f.dictionary());

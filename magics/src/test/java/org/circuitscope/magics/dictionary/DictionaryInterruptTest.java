@@ -3,7 +3,7 @@ package org.circuitscope.magics.dictionary;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.circuitscope.dictionary.Dictionary;
+import org.circuitscope.dictionary.FeatureDictionary;
 import org.circuitscope.magics.InMemoryContext;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ class DictionaryInterruptTest {
         // the sample takes 2 reports (16 images each); the interrupt comes at the autoencoder's 100th step
         context.interruptAtDone = 100;
         long t0 = System.nanoTime();
-        Dictionary d = assertInstanceOf(Dictionary.class, context.run(new DictionaryMagic(),
+        FeatureDictionary d = assertInstanceOf(FeatureDictionary.class, context.run(new DictionaryMagic(),
                 "conv3 --size 96 --k 6 --images 32 --steps 1000000 --data world --as sae"));
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.println("interrupted: " + d + " after " + seconds + " s; reports " + context.reports.size());

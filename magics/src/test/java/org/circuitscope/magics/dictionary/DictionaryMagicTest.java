@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.circuitscope.activations.ActivationResult;
 import org.circuitscope.circuit.AttributionResult;
-import org.circuitscope.dictionary.Dictionary;
+import org.circuitscope.dictionary.FeatureDictionary;
 import org.circuitscope.dictionary.DictionarySheet;
 import org.circuitscope.examples.ExamplesResult;
 import org.circuitscope.featurevis.FeatureVisResult;
@@ -53,7 +53,7 @@ class DictionaryMagicTest {
 
     @Test
     void learnsRegistersAndShowsASheet() {
-        Dictionary d = sheet.dictionary();
+        FeatureDictionary d = sheet.dictionary();
         assertSame(d, context.variables.get("sae"));
         assertEquals("sae", d.name());
         assertEquals(96, d.size());
@@ -147,7 +147,7 @@ class DictionaryMagicTest {
         Path file = Files.createTempFile("sae", ".dict");
         try {
             sheet.dictionary().save(file);
-            Dictionary back = (Dictionary) run(new DictionaryMagic(), "--load " + file + " --as again");
+            FeatureDictionary back = (FeatureDictionary) run(new DictionaryMagic(), "--load " + file + " --as again");
             assertEquals("again", back.name());
             ExamplesResult ex = (ExamplesResult) run(new ExamplesMagic(),
                     feature().replace("/sae:", "/again:") + " world:30 --k 3");
@@ -160,7 +160,7 @@ class DictionaryMagicTest {
 
     @Test
     void nmfNeuronGroupsWithFewerFactorsThanChannels() throws Exception {
-        Dictionary d = (Dictionary) run(new DictionaryMagic(),
+        FeatureDictionary d = (FeatureDictionary) run(new DictionaryMagic(),
                 "conv3 --method nmf --size 6 --images 16 --positions 32 --features 0 --as groups");
         assertEquals(6, d.size());
         System.out.println(d);

@@ -45,7 +45,7 @@ import org.nd4j.linalg.inverse.InvertMatrix;
  * {@link Unit.Feature}): the autoencoder's encoder before its top-k selection, NMF's least-squares coefficient
  * rectified, PCA's projection.
  */
-public final class Dictionary implements Unit.FeatureBasis, Displayable {
+public final class FeatureDictionary implements Unit.FeatureBasis, Displayable {
     private static final String MAGIC = "circuitscope-dictionary-1";
 
     /** How a dictionary is learnt. */
@@ -79,7 +79,7 @@ public final class Dictionary implements Unit.FeatureBasis, Displayable {
     private final float[] decoderBias;
     private final Quality quality;
 
-    Dictionary(String name, Method method, String model, String layer, int channels, int size, int k, long seed,
+    FeatureDictionary(String name, Method method, String model, String layer, int channels, int size, int k, long seed,
                float[] encoder, float[] encoderBias, float[] decoder, float[] decoderBias, Quality quality) {
         if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new ModelException("a dictionary name is a plain identifier (letters, digits, _), not '" + name
@@ -108,7 +108,7 @@ public final class Dictionary implements Unit.FeatureBasis, Displayable {
     }
 
     /** A sparse autoencoder of 4·C features on {@code layer}, over 200 images of {@code source}, with defaults. */
-    public static Dictionary learn(Model model, String layer, ImageSource source) {
+    public static FeatureDictionary learn(Model model, String layer, ImageSource source) {
         return learning(model, layer).learn(source, Progress.NONE);
     }
 
@@ -187,11 +187,11 @@ public final class Dictionary implements Unit.FeatureBasis, Displayable {
             return this;
         }
 
-        public Dictionary learn(ImageSource source, Progress progress) {
+        public FeatureDictionary learn(ImageSource source, Progress progress) {
             ActivationSample sample = ActivationSample.collect(model, layer.name(), source, images, positions, seed,
                     16, progress);
             Options o = new Options(method, size, k, steps, iterations, sparsity, seed);
-            Dictionary d = fit(sample.vectors(), o, model.name(), layer.name(), progress);
+            FeatureDictionary d = fit(sample.vectors(), o, model.name(), layer.name(), progress);
             Quality q = d.quality;
             if (spliceImages > 0 && !progress.cancelled()) {
                 double[] change = d.splicedChange(model, source.limit(spliceImages));
@@ -213,13 +213,13 @@ public final class Dictionary implements Unit.FeatureBasis, Displayable {
     }
 
     /** Learns a dictionary on the rows of {@code x} (n×C); its quality is measured on the same rows. */
-    public static Dictionary fit(INDArray x, Options o, String modelName, String layerName, Progress progress) {
+    public static FeatureDictionary fit(INDArray x, Options o, String modelName, String layerName, Progress progress) {
         Nd4jSetup.ensure();
         int c = (int) x.columns();
         Method m = o.method();
         int size = o.size() > 0 ? o.size() : m == Method.SAE ? 4 * c : c;
         String name = m.id();
-        Dictionary d;
+        FeatureDictionary d;
         switch (m) {
             case SAE -> {
                 if (size % c != 0) {
@@ -238,14 +238,14 @@ public final class Dictionary implements Unit.FeatureBasis, Displayable {
                     }
                     bias[i] -= (float) s;
                 }
-                d = new Dictionary(name, m, modelName, layerName, c, size, k, o.seed(), t.encoder(), bias,
+                d = new FeatureDictionary(name, m, modelName, layerName, c, size, k, o.seed(), t.encoder(), bias,
                         t.decoder(), t.decoderBias(), null);
             }
             case NMF -> {
                 Nmf.Fit f = Nmf.fit(x, size, Math.max(1, o.iterations()), o.sparsity(), o.seed(), progress);
                 float[] dec = f.factors().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data()
                         .asFloat();
-                d = new Dictionary(name, m, modelName, layerName, c, size, 0, o.seed(),
+                d = new FeatureDictionary(name, m, modelName, layerName, c, size, 0, o.seed(),
                         leastSquaresEncoder(f.factors()), new float[size], dec, new float[c], null);
             }
             case PCA -> {
@@ -253,7 +253,7 @@ public final class Dictionary implements Unit.FeatureBasis, Displayable {
                 float[] comps = f.components().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data()
                         .asFloat();
                 float[] mean = f.mean().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup().data().asFloat();
-                d = new Dictionary(name, m, modelName, layerName, c, size, 0, o.seed(), comps, new float[size],
+                d = new FeatureDictionary(name, m, modelName, layerName, c, size, 0, o.seed(), comps, new float[size],
                         comps.clone(), mean, null);
             }
             default -> throw new IllegalStateException();
@@ -423,13 +423,13 @@ public final class Dictionary implements Unit.FeatureBasis, Displayable {
     }
 
     /** The same dictionary under another name (what {@code layer/name:index} calls it). */
-    public Dictionary named(String newName) {
-        return new Dictionary(newName, method, model, layer, channels, size, k, seed, encoder, encoderBias, decoder,
+    public FeatureDictionary named(String newName) {
+        return new FeatureDictionary(newName, method, model, layer, channels, size, k, seed, encoder, encoderBias, decoder,
                 decoderBias, quality);
     }
 
-    Dictionary withQuality(Quality q) {
-        return new Dictionary(name, method, model, layer, channels, size, k, seed, encoder, encoderBias, decoder,
+    FeatureDictionary withQuality(Quality q) {
+        return new FeatureDictionary(name, method, model, layer, channels, size, k, seed, encoder, encoderBias, decoder,
                 decoderBias, q);
     }
 
@@ -515,7 +515,7 @@ public final class Dictionary implements Unit.FeatureBasis, Displayable {
         }
     }
 
-    public static Dictionary load(Path file) throws IOException {
+    public static FeatureDictionary load(Path file) throws IOException {
         try (InputStream is = Files.newInputStream(file);
              DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is))) {
             String magic = in.readUTF();
@@ -535,7 +535,7 @@ public final class Dictionary implements Unit.FeatureBasis, Displayable {
             float[] dec = read(in, size * c);
             float[] decBias = read(in, c);
             Quality q = in.readBoolean() ? Quality.read(in) : null;
-            return new Dictionary(name, method, model, layer, c, size, k, seed, enc, encBias, dec, decBias, q);
+            return new FeatureDictionary(name, method, model, layer, c, size, k, seed, enc, encBias, dec, decBias, q);
         }
     }
 
