@@ -1,14 +1,11 @@
 #!/usr/bin/env bash
 # SAE training throughput in circuitscope against the same loop in Python PyTorch, in one run.
-# Needs Debian's python3-torch (installed here when missing and we are root). Arguments are passed on:
+# Needs Debian's python3-torch and OpenBLAS (installed here when missing and we are root; python-peer.sh). Arguments are passed on:
 # [channels latents k batch steps threads] (defaults 128 512 16 1024 200 1).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -q python3-torch >/dev/null; else
-    echo "install Debian's python3-torch first"; exit 1; fi
-fi
+. "$here/../python-peer.sh"
 cd "$root"
 # package, not install: the benchmark runs from the reactor's own jars
 mvn -q -B -o package -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B package -DskipTests -pl circuits,benchmarks -am

@@ -3,17 +3,14 @@
 # (Fourier, Lucid's defaults, and MACO) and by lucid_reference.py (Lucid's defaults in PyTorch), each image measured
 # for clipped colours (0 or 255), saturated ones (within 5 levels) and energy above half the Nyquist frequency.
 # Environment: STEPS (512), SIZE (128), UNITS (eight fire2..fire9 channels), PARAMS (fft,maco), THREADS (1),
-# CIRCUITSCOPE_SHARED. Needs Debian's python3-torch and python3-onnx (installed when missing and we are root).
+# CIRCUITSCOPE_SHARED. Needs Debian's python3-torch, python3-onnx and OpenBLAS (python-peer.sh).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 shared="${CIRCUITSCOPE_SHARED:-$root/../shared}"
 onnx="$shared/models/squeezenet1.0/squeezenet1.0.onnx"
 [ -f "$onnx" ] || { echo "SqueezeNet not found at $onnx (set CIRCUITSCOPE_SHARED)"; exit 1; }
-if ! /usr/bin/python3 -c 'import torch, onnx' 2>/dev/null; then
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -q python3-torch python3-onnx >/dev/null; else
-    echo "install Debian's python3-torch and python3-onnx first"; exit 1; fi
-fi
+. "$here/../python-peer.sh"
 units=${UNITS:-"fire2/concat:5 fire3/concat:40 fire4/concat:12 fire5/concat:100 fire6/concat:200 fire7/concat:33 fire8/concat:300 fire9/concat:411"}
 cd "$root"
 mvn -q -B -o package -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B package -DskipTests -pl circuits,benchmarks -am

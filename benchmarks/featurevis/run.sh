@@ -2,7 +2,7 @@
 # Feature-visualisation benchmark: per-step time of a Fourier-parameterised visualisation with the standard
 # transforms on SqueezeNet at 224x224 and 128x128, in circuitscope and in Python PyTorch measured in the same run
 # (ratio circuitscope/PyTorch, target <= 1.0), then the wall time of a 64-unit layer sheet at 128x128, 256 steps.
-# Needs Debian's python3-torch and python3-onnx (installed when missing and we are root).
+# Needs Debian's python3-torch, python3-onnx and OpenBLAS (installed when missing and we are root; python-peer.sh).
 # Environment: STEPS (timed steps, 30), SHEET_STEPS (256; 0 skips the sheet), SHEET_CHANNELS (64),
 # ROUNDS (3), THREADS (1), LAYER/CHANNEL (fire9/concat, 3), SHEET_LAYER (fire4/concat), SHEET_BATCH (64), CIRCUITSCOPE_SHARED.
 set -euo pipefail
@@ -11,10 +11,7 @@ root="$(cd "$here/../.." && pwd)"
 shared="${CIRCUITSCOPE_SHARED:-$root/../shared}"
 onnx="$shared/models/squeezenet1.0/squeezenet1.0.onnx"
 [ -f "$onnx" ] || { echo "SqueezeNet not found at $onnx (set CIRCUITSCOPE_SHARED)"; exit 1; }
-if ! /usr/bin/python3 -c 'import torch, onnx' 2>/dev/null; then
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -q python3-torch python3-onnx >/dev/null; else
-    echo "install Debian's python3-torch and python3-onnx first"; exit 1; fi
-fi
+. "$here/../python-peer.sh"
 cd "$root"
 mvn -q -B -o package -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B package -DskipTests -pl circuits,benchmarks -am
 cp="$(cat benchmarks/target/classpath.txt)"

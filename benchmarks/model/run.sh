@@ -1,16 +1,13 @@
 #!/usr/bin/env bash
 # Times SqueezeNet forward and forward+backward in circuitscope against Python PyTorch in the same run.
-# Needs Debian's python3-torch and python3-onnx (installed here when missing and we are root).
+# Needs Debian's python3-torch, python3-onnx and OpenBLAS (installed here when missing and we are root; python-peer.sh).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 shared="${CIRCUITSCOPE_SHARED:-$root/../shared}"
 onnx="$shared/models/squeezenet1.0/squeezenet1.0.onnx"
 [ -f "$onnx" ] || { echo "SqueezeNet not found at $onnx (set CIRCUITSCOPE_SHARED)"; exit 1; }
-if ! /usr/bin/python3 -c 'import torch, onnx' 2>/dev/null; then
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -q python3-torch python3-onnx >/dev/null; else
-    echo "install Debian's python3-torch and python3-onnx first"; exit 1; fi
-fi
+. "$here/../python-peer.sh"
 cd "$root"
 mvn -q -B -o package -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B package -DskipTests -pl circuits,benchmarks -am
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"

@@ -36,6 +36,9 @@ public final class Kernels {
                     : SpatialPadding.padInput(input, new long[] {pads[0], pads[1], pads[0], pads[1]}, 0);
             return SpaceToDepthConvolution.convolve(padded, w, bias, strides[0]);
         }
+        if (recording && PointwiseConvolution.suits(x, w, strides, pads, dilations, group)) {
+            return PointwiseConvolution.convolve(x, w, bias);
+        }
         NDArray y = x.getNDArrayInternal().convolution(input, w, bias, new Shape(strides), padding,
                 new Shape(dilations), group).singletonOrThrow();
         // a channels-last input (after the first convolution and its pool) gives a channels-last output; the rest

@@ -98,6 +98,39 @@ class KernelsTest {
     }
 
     @Test
+    void pointwiseConvolutionOfOneImageGivesTheDirectValuesAndInputGradients() {
+        long[][] cases = {
+            // input channels, output channels, height, width
+            {96, 16, 31, 31}, {3, 8, 5, 7}, {64, 256, 1, 1}, {16, 64, 13, 12},
+        };
+        long[] one = {1, 1};
+        long[] none = new long[4];
+        try (NDManager m = DjlSetup.engine().newBaseManager()) {
+            for (long[] c : cases) {
+                NDArray w = m.randomNormal(new Shape(c[1], c[0], 1, 1));
+                NDArray b = m.randomNormal(new Shape(c[1]));
+                NDArray x = m.randomNormal(new Shape(1, c[0], c[2], c[3]));
+                assertTrue(PointwiseConvolution.suits(x, w, one, none, one, 1), "the route applies");
+                NDArray out = m.randomNormal(new Shape(1, c[1], c[2], c[3]));
+                NDArray[] direct = valueAndGradient(x, out, in -> in.getNDArrayInternal().convolution(in, w, b,
+                        new Shape(one), new Shape(0, 0), new Shape(one), 1).singletonOrThrow());
+                NDArray[] product = valueAndGradient(x, out, in -> Kernels.conv2d(in, w, b, one, none, one, 1, m));
+                String what = java.util.Arrays.toString(c);
+                assertEquals(direct[0].getShape(), product[0].getShape(), what);
+                assertTrue(direct[0].allClose(product[0], 1e-4, 1e-4, false), what);
+                assertTrue(direct[1].allClose(product[1], 1e-4, 1e-4, false), what);
+            }
+            NDArray w = m.randomNormal(new Shape(8, 4, 1, 1));
+            assertTrue(!PointwiseConvolution.suits(m.zeros(new Shape(2, 4, 5, 5)), w, one, none, one, 1),
+                    "batches keep libtorch's own convolution");
+            assertTrue(!PointwiseConvolution.suits(m.zeros(new Shape(1, 4, 5, 5)), w, new long[] {2, 2}, none, one,
+                    1), "and so do strided ones");
+            assertTrue(!PointwiseConvolution.suits(m.zeros(new Shape(1, 4, 5, 5)), w, one, new long[] {1, 1, 1, 1},
+                    one, 1), "and padded ones");
+        }
+    }
+
+    @Test
     void layoutConversionsKeepValuesAndGradients() {
         try (NDManager m = DjlSetup.engine().newBaseManager()) {
             NDArray x = m.randomNormal(new Shape(2, 5, 7, 6));
