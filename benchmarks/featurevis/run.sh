@@ -17,7 +17,10 @@ mvn -q -B -o package -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || 
 cp="$(cat benchmarks/target/classpath.txt)"
 # the same number of intra-op threads on both sides (THREADS, default 1: the machine is shared), and OpenMP
 # threads that sleep instead of spinning when they wait (spinning threads collapse on a busy machine)
-export THREADS="${THREADS:-1}" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+export THREADS="${THREADS:-1}"
+# OMP_WAIT_POLICY=default leaves libgomp's own policy (spin a while, then sleep), which is what the kernel runs with
+if [ "${OMP_WAIT_POLICY:-PASSIVE}" = default ]; then unset OMP_WAIT_POLICY; else
+  export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"; fi
 # as the kernel runs (its kernel.json sets it): libtorch's large arrays on transparent huge pages
 export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}"
 java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 -DOPT_OUT_TRACKING=true -cp "$cp" "$here/FeatureVisBenchmark.java" \
