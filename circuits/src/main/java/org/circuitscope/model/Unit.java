@@ -212,7 +212,7 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
                 v = a.matMul(w.reshape(weights.length, 1)).reshape(a.getShape().get(0));
             }
             v = v.add(bias);
-            return rectified ? v.maximum(0f) : v;
+            return rectified ? ai.djl.nn.Activation.relu(v) : v;
         }
 
         /**
