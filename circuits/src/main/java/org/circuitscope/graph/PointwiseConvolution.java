@@ -2,6 +2,7 @@ package org.circuitscope.graph;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * A 1×1, stride-1, unpadded, ungrouped convolution of a single image computed as the matrix product it is: the
@@ -14,7 +15,11 @@ import ai.djl.ndarray.types.Shape;
  * more product; the step with two threads measured 32.4 against 34.4 ms (fastest of 8 rounds, alternating in one
  * process, on a busy machine), with one thread no change.
  *
- * <p>Batches of several images keep libtorch's own choice: oneDNN is the faster path for them.
+ * <p>With one thread libtorch takes its own matrix-product route (THNN) anyway, and keeps it, because that route
+ * also hands a channels-last input (the first pool's output, see {@link SpaceToDepthConvolution}) a channels-last
+ * gradient: the product here reads such an input through a copy and returns a row-major gradient, which sends the
+ * pool's backward down its slow NCHW path (1 ms more a step at 128 px). Batches of several images keep libtorch's
+ * own choice too: oneDNN is the faster path for them.
  */
 final class PointwiseConvolution {
     private PointwiseConvolution() {
@@ -22,7 +27,7 @@ final class PointwiseConvolution {
 
     static boolean suits(NDArray x, NDArray w, long[] strides, long[] pads, long[] dilations, int group) {
         Shape k = w.getShape();
-        return x.getShape().get(0) == 1 && group == 1 && k.get(2) == 1 && k.get(3) == 1
+        return x.getShape().get(0) == 1 && JniUtils.getNumThreads() > 1 && group == 1 && k.get(2) == 1 && k.get(3) == 1
                 && strides[0] == 1 && strides[1] == 1 && dilations[0] == 1 && dilations[1] == 1
                 && SpatialPadding.none(pads);
     }

@@ -105,6 +105,8 @@ class KernelsTest {
         };
         long[] one = {1, 1};
         long[] none = new long[4];
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(2);
         try (NDManager m = DjlSetup.engine().newBaseManager()) {
             for (long[] c : cases) {
                 NDArray w = m.randomNormal(new Shape(c[1], c[0], 1, 1));
@@ -127,6 +129,11 @@ class KernelsTest {
                     1), "and so do strided ones");
             assertTrue(!PointwiseConvolution.suits(m.zeros(new Shape(1, 4, 5, 5)), w, one, new long[] {1, 1, 1, 1},
                     one, 1), "and padded ones");
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+            assertTrue(!PointwiseConvolution.suits(m.zeros(new Shape(1, 4, 5, 5)), w, one, none, one, 1),
+                    "and, with one thread, all: libtorch's own route is a product then");
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
         }
     }
 
