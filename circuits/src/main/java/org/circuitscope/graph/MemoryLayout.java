@@ -20,8 +20,11 @@ final class MemoryLayout {
                 .transpose(0, 3, 1, 2);
     }
 
-    /** The same array laid out row-major. */
+    /** The same array laid out row-major; the array itself when it is (no views for autograd to go back through). */
     static NDArray rowMajor(NDArray x) {
+        if (Contiguity.of(x) == Contiguity.Layout.ROW_MAJOR) {
+            return x;
+        }
         return x.flatten().reshape(x.getShape());
     }
 }

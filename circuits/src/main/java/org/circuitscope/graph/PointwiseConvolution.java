@@ -17,9 +17,10 @@ import ai.djl.pytorch.jni.JniUtils;
  *
  * <p>With one thread libtorch takes its own matrix-product route (THNN) anyway, and keeps it, because that route
  * also hands a channels-last input (the first pool's output, see {@link SpaceToDepthConvolution}) a channels-last
- * gradient: the product here reads such an input through a copy and returns a row-major gradient, which sends the
- * pool's backward down its slow NCHW path (1 ms more a step at 128 px). Batches of several images keep libtorch's
- * own choice too: oneDNN is the faster path for them.
+ * gradient: the product here would read such an input through a copy and return a row-major gradient, which sends
+ * the pool's backward down its slow NCHW path (1 ms more a step at 128 px). So channels-last inputs keep
+ * libtorch's convolution with any thread count (oneDNN needs no reorder for them), and so do batches of several
+ * images: oneDNN is the faster path for those.
  */
 final class PointwiseConvolution {
     private PointwiseConvolution() {
@@ -27,7 +28,8 @@ final class PointwiseConvolution {
 
     static boolean suits(NDArray x, NDArray w, long[] strides, long[] pads, long[] dilations, int group) {
         Shape k = w.getShape();
-        return x.getShape().get(0) == 1 && JniUtils.getNumThreads() > 1 && group == 1 && k.get(2) == 1 && k.get(3) == 1
+        return x.getShape().get(0) == 1 && JniUtils.getNumThreads() > 1 && group == 1
+                && Contiguity.of(x) != Contiguity.Layout.OTHER && k.get(2) == 1 && k.get(3) == 1
                 && strides[0] == 1 && strides[1] == 1 && dilations[0] == 1 && dilations[1] == 1
                 && SpatialPadding.none(pads);
     }

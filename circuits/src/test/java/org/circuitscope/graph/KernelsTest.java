@@ -129,11 +129,28 @@ class KernelsTest {
                     1), "and so do strided ones");
             assertTrue(!PointwiseConvolution.suits(m.zeros(new Shape(1, 4, 5, 5)), w, one, new long[] {1, 1, 1, 1},
                     one, 1), "and padded ones");
+            NDArray channelsLast = MemoryLayout.channelsLast(m.randomNormal(new Shape(1, 4, 5, 5)));
+            assertTrue(!PointwiseConvolution.suits(channelsLast, w, one, none, one, 1),
+                    "and channels-last inputs (oneDNN takes them without reorders)");
             ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
             assertTrue(!PointwiseConvolution.suits(m.zeros(new Shape(1, 4, 5, 5)), w, one, none, one, 1),
                     "and, with one thread, all: libtorch's own route is a product then");
         } finally {
             ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
+    }
+
+    @Test
+    void theLayoutOfAPyTorchArrayIsKnown() {
+        try (NDManager m = DjlSetup.engine().newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(1, 6, 5, 7));
+            assertEquals(Contiguity.Layout.ROW_MAJOR, Contiguity.of(x));
+            NDArray last = MemoryLayout.channelsLast(x);
+            assertEquals(Contiguity.Layout.OTHER, Contiguity.of(last));
+            NDArray back = MemoryLayout.rowMajor(last);
+            assertEquals(Contiguity.Layout.ROW_MAJOR, Contiguity.of(back));
+            assertTrue(back.contentEquals(x));
+            assertTrue(MemoryLayout.rowMajor(x) == x, "a row-major array is returned as it is");
         }
     }
 
