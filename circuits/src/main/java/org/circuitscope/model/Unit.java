@@ -8,12 +8,12 @@ import java.util.regex.Pattern;
 
 /**
  * Something in a layer that can be looked at: a whole channel (the mean over positions is its activation), one
- * neuron (a channel at one position), a direction in the layer's channel space, or a feature of a dictionary learnt
- * on the layer. Printed and parsed as {@code layer:channel}, {@code layer:channel@y,x} and
- * {@code layer/dictionary:feature} (for example {@code conv4/sae:17}: feature 17 of the dictionary registered as
- * {@code sae}, learnt on {@code conv4}).
+ * neuron (a channel at one position), a direction in the layer's channel space, a feature of a dictionary learnt
+ * on the layer, or such a feature at one position. Printed and parsed as {@code layer:channel},
+ * {@code layer:channel@y,x}, {@code layer/dictionary:feature} (for example {@code conv4/sae:17}: feature 17 of the
+ * dictionary registered as {@code sae}, learnt on {@code conv4}) and {@code layer/dictionary:feature@y,x}.
  */
-public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, Unit.Feature {
+public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, Unit.Feature, Unit.FeatureAt {
 
     String layer();
 
@@ -29,6 +29,11 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
         return new Direction(layer, vector);
     }
 
+    /** Feature {@code f} read at one position (y, x) of its layer, as a neuron is a channel at one position. */
+    static FeatureAt featureAt(Feature f, int y, int x) {
+        return new FeatureAt(f, y, x);
+    }
+
     /** Parses {@code layer:channel} or {@code layer:channel@y,x}; layer names may themselves contain ':' or '/'. */
     static Unit parse(String text) {
         return parse(text, Map.of());
@@ -37,8 +42,9 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
     /**
      * Parses {@code layer:channel}, {@code layer:channel@y,x}, or {@code layer/name:index} where {@code name} is
      * one of {@code dictionaries} (by the name it was registered under) and {@code layer} the layer it was learnt
-     * on: that dictionary's feature {@code index}. A text whose part between the last '/' and the ':' names no
-     * dictionary is a channel of a layer whose name contains '/' ({@code fire4/concat:12}), as before.
+     * on: that dictionary's feature {@code index}; {@code layer/name:index@y,x} is that feature at position (y, x).
+     * A text whose part between the last '/' and the ':' names no dictionary is a channel of a layer whose name
+     * contains '/' ({@code fire4/concat:12}), as before.
      */
     static Unit parse(String text, Map<String, ? extends FeatureBasis> dictionaries) {
         String t = text.trim();
@@ -54,12 +60,15 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
                 throw new ModelException("dictionary '" + f.group(2) + "' has " + d.size() + " features (0.."
                         + (d.size() - 1) + "); there is no feature " + i);
             }
-            return d.feature(i);
+            Feature feature = d.feature(i);
+            return f.group(4) == null ? feature
+                    : new FeatureAt(feature, Integer.parseInt(f.group(4)), Integer.parseInt(f.group(5)));
         }
         Matcher m = FORM.matcher(t);
         if (!m.matches()) {
-            throw new ModelException("'" + text + "' is not a unit: write layer:channel (e.g. fire4/concat:12) or "
-                    + "layer:channel@y,x (e.g. conv3:5@7,7)");
+            throw new ModelException("'" + text + "' is not a unit: write layer:channel (e.g. fire4/concat:12), "
+                    + "layer:channel@y,x (e.g. conv3:5@7,7), layer/dictionary:feature (conv3/sae:17) or "
+                    + "layer/dictionary:feature@y,x");
         }
         int c = Integer.parseInt(m.group(2));
         if (m.group(3) == null) {
@@ -90,8 +99,8 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
 
     Pattern VIEW = Pattern.compile("(.+)/([A-Za-z_][A-Za-z0-9_]*)");
 
-    /** {@code layer/dictionary:index}: the dictionary's name is a plain identifier. */
-    Pattern FEATURE = Pattern.compile("(.+)/([A-Za-z_][A-Za-z0-9_]*):(\\d+)");
+    /** {@code layer/dictionary:index[@y,x]}: the dictionary's name is a plain identifier. */
+    Pattern FEATURE = Pattern.compile("(.+)/([A-Za-z_][A-Za-z0-9_]*):(\\d+)(?:@(\\d+),(\\d+))?");
 
     /**
      * Something whose features are units: a dictionary learnt on one layer ({@code org.circuitscope.dictionary}).
@@ -105,6 +114,12 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
 
         /** Feature {@code index} as a unit. */
         Feature feature(int index);
+
+        /**
+         * Feature {@code index}'s direction in the layer's channel space (its decoder row): what one unit of the
+         * feature adds to the layer's activation vector.
+         */
+        float[] direction(int index);
 
         /** Every feature's map over a layer's activations: N×C×H×W gives N×size×H×W (N×C gives N×size). */
         default NDArray maps(NDArray a) {
@@ -242,6 +257,39 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
         @Override
         public String toString() {
             return layer + "/" + dictionary + ":" + index;
+        }
+    }
+
+    /**
+     * A dictionary feature at one position (y, x) of its layer: {@code layer/dictionary:index@y,x}, the feature's
+     * map ({@link Feature#map}) read there, as a {@link Neuron} is a channel read at one position.
+     */
+    record FeatureAt(Feature feature, int y, int x) implements Unit {
+        public FeatureAt {
+            if (feature == null) {
+                throw new ModelException("a feature at a position needs a feature");
+            }
+            if (y < 0 || x < 0) {
+                throw new ModelException("a position must be 0 or more: " + feature + "@" + y + "," + x);
+            }
+        }
+
+        @Override
+        public String layer() {
+            return feature.layer();
+        }
+
+        /** Throws unless (y, x) lies in an h×w map of {@code layer}. */
+        public void checkPosition(long h, long w) {
+            if (y >= h || x >= w) {
+                throw new ModelException("layer '" + layer() + "' is " + h + "×" + w + "; there is no position " + y
+                        + "," + x + " (for " + this + ")");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return feature + "@" + y + "," + x;
         }
     }
 }
