@@ -54,6 +54,22 @@ public final class DictionarySheet implements Displayable {
         return new DictionarySheet(dictionary, rows, partial, what);
     }
 
+    /**
+     * The sheet of {@code count} features of {@code d} most often active on a fresh sample of {@code source}
+     * ({@code sampleImages} images, {@code positions} positions each, seeded {@code seed}), each with a
+     * visualisation ({@code visSteps} steps) and its top {@code examples} dataset examples from {@code source}:
+     * what {@code %dictionary} shows.
+     */
+    public static DictionarySheet mostActive(Model model, FeatureDictionary d, ImageSource source, int sampleImages,
+                                             int positions, long seed, int count, int examples, int visSteps,
+                                             Progress progress) {
+        ActivationSample sample = ActivationSample.collect(model, d.layer(), source, sampleImages, positions, seed,
+                16, Progress.NONE);
+        double[] freq = frequencies(d, sample.vectors());
+        int[] shown = mostActive(d, sample.vectors(), Math.min(count, d.size()));
+        return of(model, d, shown, freq, source, examples, visSteps, progress);
+    }
+
     /** The features most often active on {@code sample}, most active first (at most {@code count}). */
     public static int[] mostActive(FeatureDictionary d, INDArray sample, int count) {
         double[] freq = frequencies(d, sample);

@@ -215,6 +215,22 @@ public final class Polysemantic implements Displayable {
         return out;
     }
 
+    /**
+     * The most polysemantic channel of {@code d}'s layer on {@code images} images of {@code source} (64 positions
+     * each, seeded by the dictionary): the highest {@link #scores} among channels positive on at least 1% of them.
+     */
+    public static Unit.Channel mostPolysemantic(Model model, FeatureDictionary d, ImageSource source, int images,
+                                                Progress progress) {
+        String layer = model.layers().get(d.layer()).name();
+        ActivationSample sample = ActivationSample.collect(model, layer, source, images, 64, d.seed(), 16, progress);
+        int best = mostPolysemantic(d, sample.vectors());
+        if (best < 0) {
+            throw new ModelException("no channel of " + layer + " is positive on 1% of the sampled positions of "
+                    + source.name());
+        }
+        return Unit.channel(layer, best);
+    }
+
     /** The channel with the highest {@link #scores} (at least 1% active), or -1 when none qualifies. */
     public static int mostPolysemantic(FeatureDictionary d, INDArray x) {
         double[] s = scores(d, x, 0.01);

@@ -63,15 +63,8 @@ public final class PolysemanticMagic implements Magic {
                 // a layer: its most polysemantic channel on a sample of the data
                 String layer = model.layers().get(target).name();
                 d = dictionary(a, LoadedDictionaries.of(context.session()), model, Unit.channel(layer, 0));
-                org.circuitscope.dictionary.ActivationSample sample = org.circuitscope.dictionary.ActivationSample
-                        .collect(model, layer, source, images, 64, d.seed(), 16, context.progress("sampling "
-                                + layer));
-                int best = Polysemantic.mostPolysemantic(d, sample.vectors());
-                if (best < 0) {
-                    throw a.error("no channel of " + layer + " is positive on 1% of the sampled positions of "
-                            + source.name());
-                }
-                neuron = Unit.channel(layer, best);
+                neuron = Polysemantic.mostPolysemantic(model, d, source, images, context.progress("sampling "
+                        + layer));
             } else {
                 Unit u = Unit.parse(target);
                 if (!(u instanceof Unit.Channel c)) {
