@@ -182,16 +182,28 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
      * Feature {@code index} of the dictionary called {@code dictionary}, learnt on {@code layer}. Its value at a
      * position is read from the channel vector a there as {@code w·a + bias}, rectified when {@code rectified}:
      * the dictionary's encoder row for the feature (for a TopK sparse autoencoder, before the top-k selection,
-     * which depends on the other features; see the dictionary's own encoding for codes). Everything an instrument
-     * needs travels with the unit, as a direction's vector does.
+     * which depends on the other features; see the dictionary's own encoding for codes). When {@code nonNegative}
+     * is given (NMF), the value is instead the feature's coefficient in the non-negative least-squares solve over
+     * all the dictionary's features ({@link NonNegative}), started from that rectified reading. Everything an
+     * instrument needs travels with the unit, as a direction's vector does.
      */
-    record Feature(String layer, String dictionary, int index, float[] weights, float bias, boolean rectified)
-            implements Unit {
+    record Feature(String layer, String dictionary, int index, float[] weights, float bias, boolean rectified,
+                   NonNegative nonNegative) implements Unit {
         public Feature {
             if (index < 0) {
                 throw new ModelException("feature index must be 0 or more, not " + index);
             }
             weights = weights.clone();
+            if (nonNegative != null && (index >= nonNegative.size() || nonNegative.channels() != weights.length)) {
+                throw new ModelException("feature " + index + " of " + weights.length + " channels does not belong to "
+                        + "a non-negative solve of " + nonNegative.size() + " features of " + nonNegative.channels()
+                        + " channels");
+            }
+        }
+
+        /** A feature read by its encoder row alone. */
+        public Feature(String layer, String dictionary, int index, float[] weights, float bias, boolean rectified) {
+            this(layer, dictionary, index, weights, bias, rectified, null);
         }
 
         /** The encoder row (a copy). */
@@ -219,6 +231,9 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
          */
         public NDArray map(NDArray a) {
             check(a.getShape().get(1));
+            if (nonNegative != null) {
+                return nonNegative.codes(a).get(":, " + index);
+            }
             NDArray w = a.getManager().create(weights);
             NDArray v;
             if (a.getShape().dimension() == 4) {
@@ -235,6 +250,13 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
          * {@code base} is the image's offset, {@code hw} the positions per channel, {@code p} the position.
          */
         public float at(float[] d, int base, int hw, int p) {
+            if (nonNegative != null) {
+                float[] x = new float[weights.length];
+                for (int c = 0; c < x.length; c++) {
+                    x[c] = d[base + c * hw + p];
+                }
+                return nonNegative.code(x)[index];
+            }
             double s = bias;
             for (int c = 0; c < weights.length; c++) {
                 s += (double) weights[c] * d[base + c * hw + p];
@@ -246,7 +268,7 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
         public boolean equals(Object o) {
             return o instanceof Feature f && f.layer.equals(layer) && f.dictionary.equals(dictionary)
                     && f.index == index && Arrays.equals(f.weights, weights) && f.bias == bias
-                    && f.rectified == rectified;
+                    && f.rectified == rectified && java.util.Objects.equals(f.nonNegative, nonNegative);
         }
 
         @Override
@@ -257,6 +279,149 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
         @Override
         public String toString() {
             return layer + "/" + dictionary + ":" + index;
+        }
+    }
+
+    /**
+     * The non-negative least-squares codes of a dictionary with decoder D (size×C): for a channel vector a, the
+     * z ≥ 0 minimising ‖a − Dᵀz‖², by {@code iterations} steps of projected gradient descent
+     * z ← max(0, z − (D Dᵀ z − D a) / L) with L the largest eigenvalue of D Dᵀ, from the rectified least-squares
+     * coefficients max(0, (D Dᵀ)⁻¹ D a). The same iteration runs on the engine ({@link #codes}, differentiable) and on
+     * the heap ({@link #code}).
+     *
+     * @param start the least-squares encoder rows, size×C
+     * @param step  I − D Dᵀ / L, size×size
+     * @param drive D / L, size×C
+     */
+    record NonNegative(int size, int channels, float[] start, float[] step, float[] drive, int iterations) {
+        public NonNegative {
+            if (start.length != size * channels || drive.length != size * channels || step.length != size * size
+                    || iterations < 0) {
+                throw new ModelException("a non-negative solve of " + size + " features of " + channels
+                        + " channels needs size×C encoder and decoder rows and a size×size step");
+            }
+        }
+
+        /** The solve for decoder rows {@code decoder} (size×C) started from encoder rows {@code start}. */
+        public static NonNegative of(float[] decoder, float[] start, int size, int channels, int iterations) {
+            double[] g = new double[size * size];
+            for (int i = 0; i < size; i++) {
+                for (int j = 0; j < size; j++) {
+                    double s = 0;
+                    for (int c = 0; c < channels; c++) {
+                        s += (double) decoder[i * channels + c] * decoder[j * channels + c];
+                    }
+                    g[i * size + j] = s;
+                }
+            }
+            // the largest eigenvalue of the Gram matrix by power iteration, with a margin
+            double[] v = new double[size];
+            Arrays.fill(v, 1 / Math.sqrt(size));
+            double lambda = 0;
+            for (int it = 0; it < 200; it++) {
+                double[] w = new double[size];
+                for (int i = 0; i < size; i++) {
+                    for (int j = 0; j < size; j++) {
+                        w[i] += g[i * size + j] * v[j];
+                    }
+                }
+                double norm = 0;
+                for (double x : w) {
+                    norm += x * x;
+                }
+                norm = Math.sqrt(norm);
+                if (norm == 0) {
+                    break;
+                }
+                lambda = norm;
+                for (int i = 0; i < size; i++) {
+                    v[i] = w[i] / norm;
+                }
+            }
+            double l = Math.max(1e-12, lambda * 1.01);
+            float[] step = new float[size * size];
+            for (int i = 0; i < size; i++) {
+                for (int j = 0; j < size; j++) {
+                    step[i * size + j] = (float) ((i == j ? 1 : 0) - g[i * size + j] / l);
+                }
+            }
+            float[] drive = new float[size * channels];
+            for (int q = 0; q < drive.length; q++) {
+                drive[q] = (float) (decoder[q] / l);
+            }
+            return new NonNegative(size, channels, start.clone(), step, drive, iterations);
+        }
+
+        /** The codes of every position on the engine: N×C×H×W gives N×size×H×W, N×C gives N×size. */
+        public NDArray codes(NDArray a) {
+            ai.djl.ndarray.types.Shape s = a.getShape();
+            if (s.get(1) != channels) {
+                throw new ModelException("a non-negative solve of " + channels + " channels cannot read "
+                        + s.get(1));
+            }
+            ai.djl.ndarray.NDManager m = a.getManager();
+            NDArray rows = s.dimension() == 4 ? a.transpose(0, 2, 3, 1).reshape(-1, channels) : a;
+            NDArray st = m.create(step, new ai.djl.ndarray.types.Shape(size, size));
+            NDArray b = rows.matMul(m.create(drive, new ai.djl.ndarray.types.Shape(size, channels)).transpose());
+            NDArray z = rows.matMul(m.create(start, new ai.djl.ndarray.types.Shape(size, channels)).transpose())
+                    .maximum(0f);
+            for (int it = 0; it < iterations; it++) {
+                // step is symmetric: z (I − G/L) + a D/L, row by row
+                z = z.matMul(st).add(b).maximum(0f);
+            }
+            return s.dimension() == 4 ? z.reshape(s.get(0), s.get(2), s.get(3), size).transpose(0, 3, 1, 2) : z;
+        }
+
+        /** The codes of one channel vector on the heap. */
+        public float[] code(float[] x) {
+            double[] b = new double[size];
+            double[] z = new double[size];
+            for (int i = 0; i < size; i++) {
+                double d = 0;
+                double e = 0;
+                for (int c = 0; c < channels; c++) {
+                    d += (double) drive[i * channels + c] * x[c];
+                    e += (double) start[i * channels + c] * x[c];
+                }
+                b[i] = d;
+                z[i] = Math.max(0, e);
+            }
+            double[] next = new double[size];
+            for (int it = 0; it < iterations; it++) {
+                for (int i = 0; i < size; i++) {
+                    double v = b[i];
+                    for (int j = 0; j < size; j++) {
+                        v += step[i * size + j] * z[j];
+                    }
+                    next[i] = Math.max(0, v);
+                }
+                double[] t = z;
+                z = next;
+                next = t;
+            }
+            float[] out = new float[size];
+            for (int i = 0; i < size; i++) {
+                out[i] = (float) z[i];
+            }
+            return out;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NonNegative n && n.size == size && n.channels == channels
+                    && n.iterations == iterations && Arrays.equals(n.start, start) && Arrays.equals(n.step, step)
+                    && Arrays.equals(n.drive, drive);
+        }
+
+        @Override
+        public int hashCode() {
+            return (size * 31 + channels) * 31 + iterations;
+        }
+
+        @Override
+        public String toString() {
+            return "non-negative least squares over " + size + " features (" + iterations + " projected-gradient "
+                    + "steps)";
         }
     }
 
