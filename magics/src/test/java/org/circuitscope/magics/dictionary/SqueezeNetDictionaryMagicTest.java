@@ -37,10 +37,14 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SqueezeNetDictionaryMagicTest {
     static final boolean FULL = Boolean.getBoolean("circuitscope.dictionary.full");
-    /** Images, positions per image, training steps: the quick default and the opt-in full run. */
-    static final int IMAGES = FULL ? 400 : 40;
+    /**
+     * Images, positions per image, training steps and fire8's size: the quick default (1024 vectors, fire8's
+     * dictionary as wide as the layer) and the opt-in full run (12800 vectors, both twice as wide as their layer).
+     */
+    static final int IMAGES = FULL ? 200 : 32;
     static final int POSITIONS = FULL ? 64 : 32;
-    static final int STEPS = FULL ? 4000 : 500;
+    static final int STEPS = FULL ? 2000 : 400;
+    static final int FIRE8_SIZE = FULL ? 1024 : 512;
     private final InMemoryContext context = new InMemoryContext();
     private Path samples;
     private DictionarySheet fire4;
@@ -71,11 +75,12 @@ class SqueezeNetDictionaryMagicTest {
         long t0 = System.nanoTime();
         fire4 = assertInstanceOf(DictionarySheet.class, run(new DictionaryMagic(), "squeezenet fire4/concat "
                 + "--method sae --size 512 --k 16 --data " + samples + " --images " + IMAGES + " --positions "
-                + POSITIONS + " --steps " + STEPS + " --features 4 --examples 3 --vis-steps 24 --as f4"));
+                + POSITIONS + " --steps " + STEPS + " --features 3 --examples 3 --vis-steps 16 --as f4"));
         long t1 = System.nanoTime();
         fire8 = assertInstanceOf(DictionarySheet.class, run(new DictionaryMagic(), "squeezenet fire8/concat "
-                + "--method sae --size 1024 --k 32 --data " + samples + " --images " + IMAGES + " --positions "
-                + POSITIONS + " --steps " + STEPS + " --features 4 --examples 3 --vis-steps 24 --as f8"));
+                + "--method sae --size " + FIRE8_SIZE + " --k 32 --data " + samples + " --images " + IMAGES
+                + " --positions " + POSITIONS + " --steps " + STEPS + " --features 3 --examples 3 --vis-steps 16 "
+                + "--as f8"));
         long t2 = System.nanoTime();
         System.out.printf(Locale.ROOT, "SqueezeNet dictionaries (%s run: %d images, %d positions each, %d steps)%n"
                 + "  fire4/concat: %s (%.0f s)%n  fire8/concat: %s (%.0f s)%n", FULL ? "full" : "quick", IMAGES,
@@ -103,9 +108,9 @@ class SqueezeNetDictionaryMagicTest {
     @Test
     void fire4AndFire8DictionariesWithTheirQualityFigures() {
         checkQuality(fire4.dictionary(), 256, 512, 16);
-        checkQuality(fire8.dictionary(), 512, 1024, 32);
+        checkQuality(fire8.dictionary(), 512, FIRE8_SIZE, 32);
         for (DictionarySheet s : new DictionarySheet[] {fire4, fire8}) {
-            assertEquals(4, s.rows().size());
+            assertEquals(3, s.rows().size());
             for (DictionarySheet.Row r : s.rows()) {
                 assertNotNull(r.visualisation(), r.feature().toString());
                 assertEquals(3, r.examples().size(), r.feature().toString());
@@ -118,15 +123,15 @@ class SqueezeNetDictionaryMagicTest {
     @Test
     void theMostPolysemanticNeuronNextToTheFeaturesItSplitsInto() throws Exception {
         Polysemantic p = assertInstanceOf(Polysemantic.class, run(new PolysemanticMagic(), "squeezenet fire8/concat "
-                + "--dictionary f8 --data " + samples + " --images 16 --examples 9 --clusters 3 --vis-steps 16 "
-                + "--features 3 --feature-examples 3"));
+                + "--dictionary f8 --data " + samples + " --images 8 --examples 9 --clusters 3 "
+                + "--vis-steps 16 --features 3 --feature-examples 3"));
         System.out.println(p);
         System.out.println(p.features());
         // the neuron the magic picked is the one with the highest score on the same sample
         Model model = LoadedModels.of(context.session()).get("squeezenet");
         FeatureDictionary f8 = fire8.dictionary();
-        ActivationSample sample = ActivationSample.collect(model, "fire8/concat", ImageFolder.of(samples).limit(16),
-                16, 64, f8.seed(), 16, Progress.NONE);
+        ActivationSample sample = ActivationSample.collect(model, "fire8/concat", ImageFolder.of(samples).limit(8),
+                8, 64, f8.seed(), 16, Progress.NONE);
         double[] scores = Polysemantic.scores(f8, sample.vectors(), 0.01);
         int best = Polysemantic.mostPolysemantic(f8, sample.vectors());
         assertEquals(best, p.neuron().channel());
