@@ -242,7 +242,7 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
                 v = a.matMul(w.reshape(weights.length, 1)).reshape(a.getShape().get(0));
             }
             v = v.add(bias);
-            return rectified ? v.maximum(0f) : v;
+            return rectified ? ai.djl.nn.Activation.relu(v) : v;
         }
 
         /**
@@ -363,11 +363,11 @@ public sealed interface Unit permits Unit.Channel, Unit.Neuron, Unit.Direction, 
             NDArray rows = s.dimension() == 4 ? a.transpose(0, 2, 3, 1).reshape(-1, channels) : a;
             NDArray st = m.create(step, new ai.djl.ndarray.types.Shape(size, size));
             NDArray b = rows.matMul(m.create(drive, new ai.djl.ndarray.types.Shape(size, channels)).transpose());
-            NDArray z = rows.matMul(m.create(start, new ai.djl.ndarray.types.Shape(size, channels)).transpose())
-                    .maximum(0f);
+            NDArray z = ai.djl.nn.Activation.relu(rows.matMul(m.create(start,
+                    new ai.djl.ndarray.types.Shape(size, channels)).transpose()));
             for (int it = 0; it < iterations; it++) {
                 // step is symmetric: z (I − G/L) + a D/L, row by row
-                z = z.matMul(st).add(b).maximum(0f);
+                z = ai.djl.nn.Activation.relu(z.matMul(st).add(b));
             }
             return s.dimension() == 4 ? z.reshape(s.get(0), s.get(2), s.get(3), size).transpose(0, 3, 1, 2) : z;
         }
