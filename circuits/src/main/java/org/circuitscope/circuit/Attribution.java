@@ -21,13 +21,14 @@ import org.circuitscope.tensor.Tensor;
 /**
  * How much each channel of an earlier layer contributes to a unit, on data: the mean over images of
  * Σ<sub>positions</sub> a ⊙ ∂u/∂a, where u is the unit's channel averaged over its positions (for a class logit, the
- * logit itself). Gradients go through the whole network as it is (ReLUs, pools, skip connections, the classifier),
+ * logit itself; for a neuron {@code layer:c@y,x} or a feature at a position {@code layer/dict:i@y,x}, its value
+ * there; for a dictionary feature, its map averaged over positions). Gradients go through the whole network as it is (ReLUs, pools, skip connections, the classifier),
  * so any layer between the input and the unit can be asked, including a class logit's inputs through global
  * pooling. Positive: the channel pushes the unit up on this data; negative: it holds it down.
  */
 public final class Attribution {
     private final Model model;
-    /** A channel, or a dictionary feature (its map averaged over positions). */
+    /** A channel, a neuron, a dictionary feature (its map averaged over positions) or a feature at a position. */
     private final Unit target;
     private String from;
     private int batchSize = 32;
@@ -45,15 +46,43 @@ public final class Attribution {
 
     /** As {@link #of(Model, String)}, where {@code layer/name:index} names a feature of one of {@code dictionaries}. */
     public static Attribution of(Model model, String unit, Map<String, ? extends Unit.FeatureBasis> dictionaries) {
-        Unit u = Unit.parse(unit, dictionaries);
+        return of(model, Unit.parse(unit, dictionaries));
+    }
+
+    /**
+     * Attribution to a channel, a neuron ({@code layer:c@y,x}), a dictionary feature or a feature at a position
+     * ({@code layer/dict:i@y,x}); a direction is refused.
+     */
+    public static Attribution of(Model model, Unit u) {
         if (u instanceof Unit.Feature f) {
             return of(model, f);
         }
-        if (!(u instanceof Unit.Channel c)) {
-            throw new ModelException("attribution needs a channel (layer:channel) or a dictionary feature "
-                    + "(layer/dictionary:index), not '" + unit + "'");
+        if (u instanceof Unit.Channel c) {
+            return of(model, c);
         }
-        return of(model, c);
+        Layer l = model.layers().get(u.layer());
+        if (u instanceof Unit.Neuron n) {
+            of(model, Unit.channel(l.name(), n.channel()));
+            checkPosition(l, n.y(), n.x(), u);
+            return new Attribution(model, Unit.neuron(l.name(), n.channel(), n.y(), n.x()));
+        }
+        if (u instanceof Unit.FeatureAt fa) {
+            fa.feature().check(l.channels());
+            checkPosition(l, fa.y(), fa.x(), u);
+            return new Attribution(model, fa);
+        }
+        throw new ModelException("attribution needs a channel (layer:channel), a neuron (layer:channel@y,x) or a "
+                + "dictionary feature (layer/dictionary:index, optionally @y,x), not '" + u + "'");
+    }
+
+    private static void checkPosition(Layer l, int y, int x, Unit u) {
+        if (!l.spatial()) {
+            throw new ModelException("layer '" + l.name() + "' has no positions, so " + u + " is not a unit of it");
+        }
+        if (y >= l.shape()[2] || x >= l.shape()[3]) {
+            throw new ModelException("layer '" + l.name() + "' is " + l.shape()[2] + "×" + l.shape()[3]
+                    + "; there is no position " + y + "," + x + " (for " + u + ")");
+        }
     }
 
     /** Attribution to a dictionary feature: its map over the layer's positions, averaged. */
@@ -133,6 +162,20 @@ public final class Attribution {
                 progress.cancelled());
     }
 
+    /** The target's map in its layer's activations {@code out}: N×H×W (or N for a position). */
+    private NDArray targetMap(NDArray out) {
+        if (target instanceof Unit.Feature f) {
+            return f.map(out);
+        }
+        if (target instanceof Unit.FeatureAt fa) {
+            return fa.feature().map(out).get(":, " + fa.y() + ", " + fa.x());
+        }
+        if (target instanceof Unit.Neuron nr) {
+            return out.get(":, " + nr.channel() + ", " + nr.y() + ", " + nr.x());
+        }
+        return out.get(":, " + ((Unit.Channel) target).channel());
+    }
+
     /** Adds Σ over the batch of a ⊙ ∂u/∂a per channel into {@code sum}; returns Σ of the unit over the batch. */
     private double accumulate(Tensor images, double[] sum) {
         try (NDManager m = model.newManager()) {
@@ -142,8 +185,7 @@ public final class Attribution {
             try (GradientCollector gc = DjlSetup.engine().newGradientCollector()) {
                 NDArray out = model.forward(x, Map.of(from, a), List.of(target.layer())).get(target.layer());
                 long n = out.getShape().get(0);
-                NDArray u = (target instanceof Unit.Feature f ? f.map(out)
-                        : out.get(":, " + ((Unit.Channel) target).channel())).reshape(n, -1).mean(new int[] {1});
+                NDArray u = targetMap(out).reshape(n, -1).mean(new int[] {1});
                 NDArray total = u.sum();
                 gc.backward(total);
                 NDArray contrib = a.mul(a.getGradient());

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import org.circuitscope.data.ImageSource;
 import org.circuitscope.data.Sample;
+import org.circuitscope.dictionary.VirtualWeights;
 import org.circuitscope.image.Images;
 import org.circuitscope.model.DjlSetup;
 import org.circuitscope.model.Layer;
@@ -48,6 +49,14 @@ import org.circuitscope.weights.Weights;
  * <p>With a data source the result also carries the {@link PruningCheck}: how much of the unit's activation above
  * its baseline the circuit alone explains; {@link #explain} grows the circuit until that reaches a given fraction.
  * Units show feature visualisations by default ({@link #thumbnails}).
+ * <p>Units may be dictionary features ({@code layer/dict:index}, with the dictionaries given to
+ * {@link #dictionaries}): the circuit of a feature, or a level read through a dictionary on the lower layer
+ * ({@code layers("conv2/low")}). Edges into or out of a feature are virtual weights ({@link VirtualWeights#into}:
+ * the upper encoder row, the linearised path, the lower decoder rows); a feature's value is its map
+ * ({@link Unit.Feature#map}); its attribution is the mean over images of Σ code ⊙ (decoder row · ∂unit/∂layer); and
+ * in the pruning check a lower layer read through a dictionary is rebuilt from the kept features alone, as
+ * Σ value × decoder row (no decoder bias, so keeping every feature explains only as much as the dictionary
+ * reconstructs).
  */
 public final class Circuit {
 
@@ -66,7 +75,9 @@ public final class Circuit {
     }
 
     private final Model model;
-    private final Unit.Channel target;
+    /** A channel or a dictionary feature. */
+    private final Unit target;
+    private Map<String, ? extends Unit.FeatureBasis> dictionaries = Map.of();
     private int depth = 2;
     private int top = 6;
     private Ranking ranking = Ranking.WEIGHTS;
@@ -80,7 +91,7 @@ public final class Circuit {
     private double explain;
     private boolean skipPools = true;
 
-    private Circuit(Model model, Unit.Channel target) {
+    private Circuit(Model model, Unit target) {
         this.model = model;
         this.target = target;
     }
@@ -89,12 +100,38 @@ public final class Circuit {
         return new Circuit(model, unit);
     }
 
-    public static Circuit of(Model model, String unit) {
-        Unit u = Unit.parse(unit);
-        if (!(u instanceof Unit.Channel c)) {
-            throw new ModelException("a circuit is built around a channel: give layer:channel, not " + unit);
+    /**
+     * The circuit of a channel or of a dictionary feature (give the feature's dictionary with
+     * {@link #dictionaries}).
+     */
+    public static Circuit of(Model model, Unit unit) {
+        if (!(unit instanceof Unit.Channel) && !(unit instanceof Unit.Feature)) {
+            throw new ModelException("a circuit is built around a channel (layer:channel) or a dictionary feature "
+                    + "(layer/dictionary:index), not " + unit);
         }
-        return new Circuit(model, c);
+        return new Circuit(model, unit);
+    }
+
+    public static Circuit of(Model model, String unit) {
+        return of(model, unit, Map.of());
+    }
+
+    /**
+     * The circuit of {@code unit}, where {@code layer/name:index} names a feature of one of {@code dictionaries}
+     * (which the circuit's levels may then also be read through, {@code layers("conv2/name")}).
+     */
+    public static Circuit of(Model model, String unit, Map<String, ? extends Unit.FeatureBasis> dictionaries) {
+        return of(model, Unit.parse(unit, dictionaries)).dictionaries(dictionaries);
+    }
+
+    /**
+     * The dictionaries by the names their features are written with: the circuit's unit may be one of their
+     * features, and a level given to {@link #layers} as {@code layer/name} reads its inputs as that dictionary's
+     * features.
+     */
+    public Circuit dictionaries(Map<String, ? extends Unit.FeatureBasis> named) {
+        this.dictionaries = Map.copyOf(named);
+        return this;
     }
 
     /** How many levels of inputs (1: the unit and its inputs; 2: also their inputs; …). */
@@ -134,7 +171,10 @@ public final class Circuit {
         return data(source, images);
     }
 
-    /** The upstream layer of each level, top down (level 1 first); levels without one use the conv's input. */
+    /**
+     * The upstream layer of each level, top down (level 1 first); levels without one use the conv's input. A level
+     * written {@code layer/name} reads its inputs as the features of dictionary {@code name} on that layer.
+     */
     public Circuit layers(String... perLevel) {
         this.layers = List.of(perLevel);
         return this;
@@ -189,10 +229,22 @@ public final class Circuit {
 
     public CircuitResult build(Progress progress) {
         Layer targetLayer = model.layers().get(target.layer());
-        Unit.Channel root = Unit.channel(targetLayer.name(), target.channel());
-        if (target.channel() >= targetLayer.channels()) {
-            throw new ModelException("layer '" + targetLayer.name() + "' has " + targetLayer.channels()
-                    + " channels (0.." + (targetLayer.channels() - 1) + "); there is no channel " + target.channel());
+        Unit root;
+        if (target instanceof Unit.Feature f) {
+            basisOf(f);
+            f.check(targetLayer.channels());
+            root = f;
+        } else {
+            Unit.Channel tc = (Unit.Channel) target;
+            root = Unit.channel(targetLayer.name(), tc.channel());
+            if (tc.channel() >= targetLayer.channels()) {
+                throw new ModelException("layer '" + targetLayer.name() + "' has " + targetLayer.channels()
+                        + " channels (0.." + (targetLayer.channels() - 1) + "); there is no channel "
+                        + tc.channel());
+            }
+        }
+        for (String given : layers) {
+            view(given);
         }
         if (ranking == Ranking.ATTRIBUTION && data == null) {
             throw new ModelException("ranking by attribution needs a data source: give one with data(...) "
@@ -250,35 +302,85 @@ public final class Circuit {
         progress.finish("circuit of " + root + ": " + sel.nodes.size() + " units, " + sel.edges.size() + " edges"
                 + (pruning == null ? "" : String.format(Locale.ROOT, ", explains %.2f", pruning.explained())));
         List<String> order = model.layers().names();
-        List<String> rows = sel.nodes.keySet().stream().map(Unit.Channel::layer).distinct()
-                .sorted(Comparator.comparingInt((String l) -> order.indexOf(l)).reversed()).toList();
+        Set<Unit> units = sel.nodes.keySet();
+        List<String> rows = units.stream().map(CircuitNode::rowOf).distinct()
+                .sorted(Comparator.comparingInt((String r) -> order.indexOf(layerOfRow(r, units))).reversed())
+                .toList();
         return new CircuitResult(model.name(), root, depth, k, ranking, List.copyOf(sel.nodes.values()),
                 List.copyOf(sel.edges), images, thumbs.description(), pruning, explain, List.copyOf(growth),
                 data == null ? null : data.name(), rows);
     }
 
     /** The units and edges of the circuit that keeps {@code k} inputs per unit, and where each unit's inputs are. */
-    private record Selection(Map<Unit.Channel, CircuitNode> nodes, List<CircuitEdge> edges,
-                             Map<Unit.Channel, String> inputLayerOf, int widest) {
+    private record Selection(Map<Unit, CircuitNode> nodes, List<CircuitEdge> edges,
+                             Map<Unit, View> inputLayerOf, int widest) {
     }
 
-    private Selection select(Unit.Channel root, int k, RankedInputs ranked, Progress progress) {
-        Map<Unit.Channel, CircuitNode> nodes = new LinkedHashMap<>();
-        Map<Unit.Channel, String> inputLayerOf = new LinkedHashMap<>();
+    /**
+     * Where a level's units live: a layer's channels ({@code basis} null) or the features of a dictionary learnt on
+     * the layer.
+     */
+    private record View(String layer, Unit.FeatureBasis basis) {
+        Unit unit(int i) {
+            return basis == null ? Unit.channel(layer, i) : basis.feature(i);
+        }
+
+        @Override
+        public String toString() {
+            return basis == null ? layer : layer + "/" + basis.feature(0).dictionary();
+        }
+    }
+
+    /** A level given as {@code layer} or {@code layer/dictionary}. */
+    private View view(String given) {
+        Unit.FeatureBasis d = Unit.dictionaryView(given, dictionaries);
+        return d != null ? new View(model.layers().get(d.layer()).name(), d)
+                : new View(model.layers().get(given).name(), null);
+    }
+
+    /** The dictionary a feature belongs to, which must have been given. */
+    private Unit.FeatureBasis basisOf(Unit.Feature f) {
+        Unit.FeatureBasis d = dictionaries.get(f.dictionary());
+        if (d == null || !d.layer().equals(f.layer())) {
+            throw new ModelException("the circuit of " + f + " needs its dictionary '" + f.dictionary() + "' on "
+                    + f.layer() + ": give it with dictionaries(...)" + (dictionaries.isEmpty() ? ""
+                    : " (given: " + String.join(", ", dictionaries.keySet()) + ")"));
+        }
+        return d;
+    }
+
+    /** Which of its view's units a unit is: a channel's index or a feature's. */
+    private static int indexOf(Unit u) {
+        return CircuitNode.indexOf(u);
+    }
+
+    /** The layer of a diagram row (a layer, or layer/dictionary), from the units on it. */
+    private static String layerOfRow(String row, java.util.Collection<Unit> units) {
+        for (Unit u : units) {
+            if (CircuitNode.rowOf(u).equals(row)) {
+                return u.layer();
+            }
+        }
+        return row;
+    }
+
+    private Selection select(Unit root, int k, RankedInputs ranked, Progress progress) {
+        Map<Unit, CircuitNode> nodes = new LinkedHashMap<>();
+        Map<Unit, View> inputLayerOf = new LinkedHashMap<>();
         List<CircuitEdge> edges = new ArrayList<>();
         int widest = 0;
         nodes.put(root, new CircuitNode(root, 0));
-        List<Unit.Channel> frontier = List.of(root);
+        List<Unit> frontier = List.of(root);
         for (int level = 1; level <= depth && !frontier.isEmpty() && !progress.cancelled(); level++) {
             progress.update(Math.min(level, 3), 5, "level " + level + ": inputs of " + frontier.size() + " units");
-            List<Unit.Channel> next = new ArrayList<>();
-            for (Map.Entry<Unit.Channel, Ranked> e : ranked.of(frontier, level).entrySet()) {
-                Unit.Channel u = e.getKey();
+            List<Unit> next = new ArrayList<>();
+            for (Map.Entry<Unit, Ranked> e : ranked.of(frontier, level).entrySet()) {
+                Unit u = e.getKey();
                 Ranked r = e.getValue();
                 inputLayerOf.put(u, r.inputs().from());
                 widest = Math.max(widest, r.order().size());
                 for (int i : r.order().subList(0, Math.min(k, r.order().size()))) {
-                    UnitInputs.InputWeight w = r.inputs().input(i);
+                    Inputs.Weight w = r.inputs().input(i);
                     edges.add(new CircuitEdge(w.input(), u, w.kernel(), w.kh(), w.kw(), w.norm(), w.sum(),
                             r.attribution() == null ? Double.NaN : r.attribution()[i], r.inputs().expanded()));
                     if (!nodes.containsKey(w.input())) {
@@ -293,7 +395,66 @@ public final class Circuit {
     }
 
     /** A unit's inputs in ranking order, with their attributions when there is data. */
-    private record Ranked(UnitInputs inputs, double[] attribution, List<Integer> order) {
+    private record Ranked(Inputs inputs, double[] attribution, List<Integer> order) {
+    }
+
+    /**
+     * The weights into one unit from every unit of an input view: {@code kernels} is inputs×kh×kw, a convolution's
+     * own kernels or expanded weights between channels ({@link Weights#into}), virtual weights when a feature is
+     * on either side ({@link VirtualWeights#into}).
+     */
+    private record Inputs(Unit unit, View from, Tensor kernels, boolean expanded) {
+        record Weight(Unit input, float[] kernel, int kh, int kw, double norm, double sum) {
+        }
+
+        static Inputs of(UnitInputs in) {
+            return new Inputs(in.unit(), new View(in.from(), null), in.kernels(), in.expanded());
+        }
+
+        int count() {
+            return (int) kernels.dim(0);
+        }
+
+        Weight input(int i) {
+            int kh = (int) kernels.dim(1);
+            int kw = (int) kernels.dim(2);
+            float[] k = java.util.Arrays.copyOfRange(kernels.data(), i * kh * kw, (i + 1) * kh * kw);
+            double sq = 0;
+            double sum = 0;
+            for (float v : k) {
+                sq += (double) v * v;
+                sum += v;
+            }
+            return new Weight(from.unit(i), k, kh, kw, Math.sqrt(sq), sum);
+        }
+
+        /** The inputs with any weight, largest L2 norm first (ties by index), as {@link UnitInputs#ranked}. */
+        List<Integer> byNorm() {
+            double[] norm = new double[count()];
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < norm.length; i++) {
+                norm[i] = input(i).norm();
+                if (norm[i] > 0) {
+                    order.add(i);
+                }
+            }
+            order.sort(Comparator.comparingDouble((Integer i) -> -norm[i]).thenComparing(i -> i));
+            return order;
+        }
+    }
+
+    /** The weights into {@code u} from the view {@code given} (null: its default input layer). */
+    private Inputs inputsOf(Unit u, View given, Map<String, ExpandedWeights> cache) {
+        if (u instanceof Unit.Channel c && (given == null || given.basis() == null)) {
+            return Inputs.of(Weights.into(model, c, given == null ? defaultInputLayer(c) : given.layer(), cache));
+        }
+        View from = given != null ? given : new View(defaultInputLayer(u), null);
+        if (from.layer() == null) {
+            throw new ModelException("unit " + u + " has no input layer of its own: give one with layers(...)");
+        }
+        Unit.FeatureBasis upper = u instanceof Unit.Feature f ? basisOf(f) : null;
+        Tensor k = VirtualWeights.into(model, from.layer(), from.basis(), u.layer(), upper, indexOf(u), cache);
+        return new Inputs(u, new View(model.layers().get(from.layer()).name(), from.basis()), k, true);
     }
 
     /**
@@ -301,8 +462,8 @@ public final class Circuit {
      * computed for all the new units of a level together (one pass over the data).
      */
     private final class RankedInputs {
-        private final Map<Unit.Channel, Ranked> done = new HashMap<>();
-        private final Set<Unit.Channel> leaves = new HashSet<>();
+        private final Map<Unit, Ranked> done = new HashMap<>();
+        private final Set<Unit> leaves = new HashSet<>();
         private final Map<String, ExpandedWeights> cache = new HashMap<>();
         private final List<Tensor> batches;
         private final int imageCount;
@@ -315,16 +476,15 @@ public final class Circuit {
         }
 
         /** The ranked inputs of the units that have inputs of their own, in frontier order. */
-        Map<Unit.Channel, Ranked> of(List<Unit.Channel> frontier, int level) {
-            String given = layers.size() >= level ? layers.get(level - 1) : null;
-            Map<Unit.Channel, UnitInputs> fresh = new LinkedHashMap<>();
-            for (Unit.Channel u : frontier) {
+        Map<Unit, Ranked> of(List<Unit> frontier, int level) {
+            View given = layers.size() >= level ? view(layers.get(level - 1)) : null;
+            Map<Unit, Inputs> fresh = new LinkedHashMap<>();
+            for (Unit u : frontier) {
                 if (done.containsKey(u) || leaves.contains(u)) {
                     continue;
                 }
                 try {
-                    String from = given != null ? given : defaultInputLayer(u);
-                    fresh.put(u, Weights.into(model, u, from, cache));
+                    fresh.put(u, inputsOf(u, given, cache));
                 } catch (ModelException e) {
                     if (level == 1) {
                         throw e;
@@ -333,24 +493,24 @@ public final class Circuit {
                     leaves.add(u);
                 }
             }
-            Map<Unit.Channel, double[]> attr = batches.isEmpty() || fresh.isEmpty() ? Map.of()
+            Map<Unit, double[]> attr = batches.isEmpty() || fresh.isEmpty() ? Map.of()
                     : attributions(fresh, batches, imageCount, progress);
-            for (Map.Entry<Unit.Channel, UnitInputs> e : fresh.entrySet()) {
-                UnitInputs in = e.getValue();
+            for (Map.Entry<Unit, Inputs> e : fresh.entrySet()) {
+                Inputs in = e.getValue();
                 double[] a = attr.get(e.getKey());
                 List<Integer> order = new ArrayList<>();
                 if (ranking == Ranking.ATTRIBUTION) {
-                    for (int i = 0; i < in.inputChannels(); i++) {
+                    for (int i = 0; i < in.count(); i++) {
                         order.add(i);
                     }
                     order.sort(Comparator.comparingDouble((Integer i) -> -Math.abs(a[i])).thenComparing(i -> i));
                 } else {
-                    in.ranked().forEach(w -> order.add(w.input().channel()));
+                    order.addAll(in.byNorm());
                 }
                 done.put(e.getKey(), new Ranked(in, a, List.copyOf(order)));
             }
-            Map<Unit.Channel, Ranked> out = new LinkedHashMap<>();
-            for (Unit.Channel u : frontier) {
+            Map<Unit, Ranked> out = new LinkedHashMap<>();
+            for (Unit u : frontier) {
                 if (done.containsKey(u)) {
                     out.put(u, done.get(u));
                 }
@@ -365,6 +525,23 @@ public final class Circuit {
      * pools). A unit with no convolution of its own (a residual Add) reads from the layer its block starts from
      * (the layer every path to it passes through). Null when there is no such layer.
      */
+    private String defaultInputLayer(Unit u) {
+        if (u instanceof Unit.Feature) {
+            // a feature reads every channel of its layer: the input layer they all share
+            Layer l = model.layers().get(u.layer());
+            Set<String> inputs = new LinkedHashSet<>();
+            for (int c = 0; c < l.channels(); c++) {
+                inputs.add(String.valueOf(defaultInputLayer(Unit.channel(l.name(), c))));
+            }
+            if (inputs.size() != 1 || inputs.contains("null")) {
+                throw new ModelException("the channels of " + l.name() + " (where " + u + " lives) read from "
+                        + inputs + ": say which layer its inputs are with layers(...) (%circuit … --layers)");
+            }
+            return inputs.iterator().next();
+        }
+        return defaultInputLayer((Unit.Channel) u);
+    }
+
     private String defaultInputLayer(Unit.Channel u) {
         ConvChannel cc;
         try {
@@ -421,21 +598,24 @@ public final class Circuit {
         return out;
     }
 
-    /** Per unit, the attribution of each input channel: mean over images of Σ a ⊙ ∂unit/∂a. */
-    private Map<Unit.Channel, double[]> attributions(Map<Unit.Channel, UnitInputs> inputs, List<Tensor> batches,
-                                                     int imageCount, Progress progress) {
-        Map<Unit.Channel, SubNetwork> nets = new LinkedHashMap<>();
+    /**
+     * Per unit, the attribution of each input: mean over images of Σ a ⊙ ∂unit/∂a for an input channel, and for an
+     * input feature Σ code ⊙ (decoder row · ∂unit/∂a), its code times the gradient along its direction.
+     */
+    private Map<Unit, double[]> attributions(Map<Unit, Inputs> inputs, List<Tensor> batches, int imageCount,
+                                             Progress progress) {
+        Map<Unit, SubNetwork> nets = new LinkedHashMap<>();
         Set<String> needed = new LinkedHashSet<>();
         Map<String, SubNetwork> byPair = new HashMap<>();
-        for (Map.Entry<Unit.Channel, UnitInputs> e : inputs.entrySet()) {
-            String p = e.getValue().from();
-            String l = e.getKey().layer();
+        for (Map.Entry<Unit, Inputs> e : inputs.entrySet()) {
+            String p = e.getValue().from().layer();
+            String l = model.layers().get(e.getKey().layer()).name();
             SubNetwork net = byPair.computeIfAbsent(p + "\u0000" + l, k -> SubNetwork.between(model, p, l));
             nets.put(e.getKey(), net);
             needed.add(p);
             needed.addAll(net.sideInputs());
         }
-        Map<Unit.Channel, double[]> acc = new LinkedHashMap<>();
+        Map<Unit, double[]> acc = new LinkedHashMap<>();
         int b = 0;
         for (Tensor batch : batches) {
             if (progress.cancelled()) {
@@ -443,9 +623,10 @@ public final class Circuit {
             }
             Map<String, Tensor> acts = model.run(batch, needed.toArray(String[]::new));
             try (NDManager m = model.newManager()) {
-                for (Map.Entry<Unit.Channel, SubNetwork> e : nets.entrySet()) {
-                    Unit.Channel u = e.getKey();
+                for (Map.Entry<Unit, SubNetwork> e : nets.entrySet()) {
+                    Unit u = e.getKey();
                     SubNetwork net = e.getValue();
+                    View from = inputs.get(u).from();
                     try (NDManager um = m.newSubManager()) {
                         NDArray a = array(um, acts.get(net.from().name()));
                         a.setRequiresGradient(true);
@@ -456,10 +637,19 @@ public final class Circuit {
                         try (GradientCollector gc = DjlSetup.engine().newGradientCollector()) {
                             NDArray out = net.run(a, SubNetwork.Mode.ACTUAL, side, um);
                             long n = out.getShape().get(0);
-                            NDArray unit = out.get(":, " + u.channel()).reshape(n, -1).mean(new int[] {1}).sum();
+                            NDArray unit = valueOf(u, out).reshape(n, -1).mean(new int[] {1}).sum();
                             gc.backward(unit);
                         }
-                        float[] contrib = a.mul(a.getGradient()).sum(new int[] {0, 2, 3}).toFloatArray();
+                        float[] contrib;
+                        if (from.basis() == null) {
+                            contrib = a.mul(a.getGradient()).sum(new int[] {0, 2, 3}).toFloatArray();
+                        } else {
+                            // codes (N×F×H×W) times the gradient projected on each feature's direction
+                            NDArray plain = array(um, acts.get(net.from().name()));
+                            NDArray codes = rows(from.basis().maps(plain));
+                            NDArray along = rows(a.getGradient()).matMul(directions(um, from.basis()).transpose());
+                            contrib = codes.mul(along).sum(new int[] {0}).toFloatArray();
+                        }
                         double[] sum = acc.computeIfAbsent(u, k -> new double[contrib.length]);
                         for (int i = 0; i < contrib.length; i++) {
                             sum[i] += contrib[i];
@@ -477,6 +667,30 @@ public final class Circuit {
         return acc;
     }
 
+    /** N×C×H×W as (N·H·W)×C rows (N×C as it is). */
+    private static NDArray rows(NDArray x) {
+        Shape s = x.getShape();
+        return s.dimension() == 4 ? x.transpose(0, 2, 3, 1).reshape(-1, s.get(1)) : x;
+    }
+
+    /** A dictionary's decoder rows (features × C) on the engine. */
+    private static NDArray directions(NDManager m, Unit.FeatureBasis d) {
+        int c = d.direction(0).length;
+        float[] all = new float[d.size() * c];
+        for (int i = 0; i < d.size(); i++) {
+            System.arraycopy(d.direction(i), 0, all, i * c, c);
+        }
+        return m.create(all, new Shape(d.size(), c));
+    }
+
+    /** A unit's map in its layer's activations, keeping the channel axis: N×1×H×W (a feature's map is its code). */
+    private static NDArray valueOf(Unit u, NDArray layer) {
+        if (u instanceof Unit.Feature f) {
+            return f.map(layer).expandDims(1);
+        }
+        return channel(layer, ((Unit.Channel) u).channel());
+    }
+
     private static NDArray array(NDManager m, Tensor t) {
         return m.create(t.data(), new Shape(t.shape()));
     }
@@ -485,18 +699,18 @@ public final class Circuit {
      * Runs the network with every edge outside the circuit zeroed, and again with every input of the unit zeroed
      * (its baseline), and compares both with the intact unit, map by map.
      */
-    private PruningCheck pruningCheck(Unit.Channel root, Selection sel, List<Tensor> batches, int imageCount, int k,
+    private PruningCheck pruningCheck(Unit root, Selection sel, List<Tensor> batches, int imageCount, int k,
                                       Progress progress) {
         progress.update(3, 5, "pruning check, top " + k);
-        Map<Unit.Channel, List<CircuitEdge>> into = new LinkedHashMap<>();
+        Map<Unit, List<CircuitEdge>> into = new LinkedHashMap<>();
         for (CircuitEdge e : sel.edges()) {
             into.computeIfAbsent(e.to(), x -> new ArrayList<>()).add(e);
         }
-        Map<Unit.Channel, SubNetwork> nets = new LinkedHashMap<>();
+        Map<Unit, SubNetwork> nets = new LinkedHashMap<>();
         Set<String> needed = new LinkedHashSet<>();
         needed.add(root.layer());
-        for (Unit.Channel u : sel.inputLayerOf().keySet()) {
-            SubNetwork net = SubNetwork.between(model, sel.inputLayerOf().get(u), u.layer());
+        for (Unit u : sel.inputLayerOf().keySet()) {
+            SubNetwork net = SubNetwork.between(model, sel.inputLayerOf().get(u).layer(), u.layer());
             nets.put(u, net);
             needed.add(net.from().name());
             needed.addAll(net.sideInputs());
@@ -508,19 +722,18 @@ public final class Circuit {
         for (Tensor batch : batches) {
             Map<String, Tensor> acts = model.run(batch, needed.toArray(String[]::new));
             try (NDManager m = model.newManager()) {
-                Map<Unit.Channel, NDArray> memo = new HashMap<>();
-                NDArray pruned = pruned(root, into, nets, acts, memo, m);
-                NDArray baseline = fromKept(root, Map.of(), nets, acts, m);
-                NDArray actual = channel(array(m, acts.get(root.layer())), root.channel());
+                Map<Unit, NDArray> memo = new HashMap<>();
+                NDArray pruned = pruned(root, into, nets, sel.inputLayerOf(), acts, memo, m);
+                NDArray baseline = fromKept(root, Map.of(), nets, sel.inputLayerOf().get(root), acts, m);
+                NDArray actual = valueOf(root, array(m, acts.get(root.layer())));
                 sums.add(actual.toFloatArray(), pruned.toFloatArray(), baseline.toFloatArray());
             }
         }
         return sums.check(k, sel.edges().size(), imageCount, data.name());
     }
 
-    private NDArray pruned(Unit.Channel u, Map<Unit.Channel, List<CircuitEdge>> into,
-                           Map<Unit.Channel, SubNetwork> nets, Map<String, Tensor> acts,
-                           Map<Unit.Channel, NDArray> memo, NDManager m) {
+    private NDArray pruned(Unit u, Map<Unit, List<CircuitEdge>> into, Map<Unit, SubNetwork> nets,
+                           Map<Unit, View> views, Map<String, Tensor> acts, Map<Unit, NDArray> memo, NDManager m) {
         NDArray done = memo.get(u);
         if (done != null) {
             return done;
@@ -528,37 +741,55 @@ public final class Circuit {
         List<CircuitEdge> in = into.get(u);
         NDArray result;
         if (in == null || in.isEmpty()) {
-            result = channel(array(m, acts.get(u.layer())), u.channel());
+            result = valueOf(u, array(m, acts.get(u.layer())));
         } else {
             Map<Integer, NDArray> kept = new HashMap<>();
             for (CircuitEdge e : in) {
-                kept.put(e.from().channel(), pruned(e.from(), into, nets, acts, memo, m));
+                kept.put(indexOf(e.from()), pruned(e.from(), into, nets, views, acts, memo, m));
             }
-            result = fromKept(u, kept, nets, acts, m);
+            result = fromKept(u, kept, nets, views.get(u), acts, m);
         }
         memo.put(u, result);
         return result;
     }
 
-    /** Unit {@code u} computed from its input layer with only the {@code kept} channels, every other one zero. */
-    private NDArray fromKept(Unit.Channel u, Map<Integer, NDArray> kept, Map<Unit.Channel, SubNetwork> nets,
+    /**
+     * Unit {@code u} computed from its input layer with only the {@code kept} inputs, every other one zero: kept
+     * channels in their places, or, when the inputs are a dictionary's features, Σ over the kept features of
+     * value × decoder row.
+     */
+    private NDArray fromKept(Unit u, Map<Integer, NDArray> kept, Map<Unit, SubNetwork> nets, View from,
                              Map<String, Tensor> acts, NDManager m) {
         SubNetwork net = nets.get(u);
         Tensor full = acts.get(net.from().name());
         long[] s = full.shape();
-        NDList parts = new NDList();
-        long[] one = s.clone();
-        one[1] = 1;
-        NDArray zero = m.zeros(new Shape(one));
-        for (int c = 0; c < s[1]; c++) {
-            parts.add(kept.getOrDefault(c, zero));
+        NDArray input;
+        if (from.basis() == null) {
+            NDList parts = new NDList();
+            long[] one = s.clone();
+            one[1] = 1;
+            NDArray zero = m.zeros(new Shape(one));
+            for (int c = 0; c < s[1]; c++) {
+                parts.add(kept.getOrDefault(c, zero));
+            }
+            input = NDArrays.concat(parts, 1);
+        } else {
+            input = m.zeros(new Shape(s));
+            long[] dir = new long[s.length];
+            java.util.Arrays.fill(dir, 1);
+            dir[1] = s[1];
+            for (Map.Entry<Integer, NDArray> e : kept.entrySet()) {
+                NDArray d = m.create(from.basis().direction(e.getKey()), new Shape(dir));
+                NDArray value = e.getValue().getShape().dimension() == s.length ? e.getValue()
+                        : e.getValue().reshape(s[0], 1);
+                input = input.add(value.mul(d));
+            }
         }
-        NDArray input = NDArrays.concat(parts, 1);
         Map<String, NDArray> side = new HashMap<>();
         for (String sname : net.sideInputs()) {
             side.put(sname, array(m, acts.get(sname)));
         }
-        return channel(net.run(input, SubNetwork.Mode.ACTUAL, side, m), u.channel());
+        return valueOf(u, net.run(input, SubNetwork.Mode.ACTUAL, side, m));
     }
 
     /** Channel {@code c} of an N×C×… array, keeping the channel axis (N×1×…). */

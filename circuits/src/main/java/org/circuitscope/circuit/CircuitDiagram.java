@@ -51,7 +51,7 @@ final class CircuitDiagram {
     }
 
     /** One unit's place: its thumbnail or disc, and the label under it. */
-    record Node(Unit.Channel unit, int row, Rectangle2D box, Rectangle2D label, String text) {
+    record Node(Unit unit, int row, Rectangle2D box, Rectangle2D label, String text) {
         double x() {
             return box.getCenterX();
         }
@@ -74,14 +74,14 @@ final class CircuitDiagram {
         final int width;
         final int height;
         final List<Node> nodes = new ArrayList<>();
-        final Map<Unit.Channel, Node> byUnit = new HashMap<>();
+        final Map<Unit, Node> byUnit = new HashMap<>();
         final List<Edge> edges = new ArrayList<>();
         final double[] bandRange;
         final double[] rowY;
         final double[] bandTop;
         final double[] bandBottom;
         private final boolean byAttribution;
-        private final Map<Unit.Channel, Double> maxInto = new HashMap<>();
+        private final Map<Unit, Double> maxInto = new HashMap<>();
 
         Layout(CircuitResult c) {
             FontMetrics fm = metrics(SMALL);
@@ -109,7 +109,7 @@ final class CircuitDiagram {
                 inBand.add(new ArrayList<>());
             }
             for (CircuitEdge e : c.edges()) {
-                inBand.get(rowOf.get(e.to().layer())).add(e);
+                inBand.get(rowOf.get(CircuitNode.rowOf(e.to()))).add(e);
             }
             this.bandRange = new double[rows];
             int[] hmSize = new int[rows];
@@ -124,27 +124,27 @@ final class CircuitDiagram {
             // Top down: a row's units go where the heatmaps of their edges are (their mean), packed apart; then the
             // band under the row gets its heatmaps, grouped by the unit they feed, centred under it, and within a
             // group ordered by where their inputs ended up.
-            Map<Unit.Channel, Double> x = new HashMap<>();
-            List<List<Unit.Channel>> units = new ArrayList<>();
+            Map<Unit, Double> x = new HashMap<>();
+            List<List<Unit>> units = new ArrayList<>();
             for (int r = 0; r < rows; r++) {
                 units.add(new ArrayList<>());
             }
             for (CircuitNode n : c.nodes()) {
-                units.get(rowOf.get(n.layer())).add(n.unit());
+                units.get(rowOf.get(n.row())).add(n.unit());
             }
             Map<CircuitEdge, Double> slotX = new HashMap<>();
             int[] lanes = new int[rows];
             int[] colOf = new int[rows];
             for (int r = 0; r < rows; r++) {
                 int widest = node;
-                for (Unit.Channel u : units.get(r)) {
-                    widest = Math.max(widest, fm.stringWidth(Integer.toString(u.channel())) + 4);
+                for (Unit u : units.get(r)) {
+                    widest = Math.max(widest, fm.stringWidth(Integer.toString(CircuitNode.indexOf(u))) + 4);
                 }
                 colOf[r] = widest + 18;
-                List<Unit.Channel> row = units.get(r);
-                Map<Unit.Channel, Double> ideal = new HashMap<>();
+                List<Unit> row = units.get(r);
+                Map<Unit, Double> ideal = new HashMap<>();
                 for (int i = 0; i < row.size(); i++) {
-                    Unit.Channel u = row.get(i);
+                    Unit u = row.get(i);
                     double sum = 0;
                     int count = 0;
                     for (CircuitEdge e : c.edges()) {
@@ -172,9 +172,9 @@ final class CircuitDiagram {
                 lanes[r] = band.size() * single > Math.max(span(row, x), 960) ? 2 : 1;
                 // with two lanes a vertical line through one lane passes its neighbours in the other lane
                 double slot = lanes[r] == 2 ? hmSize[r] / 2.0 + CLEARANCE + 4 : single;
-                Map<Unit.Channel, Integer> groupSize = new HashMap<>();
+                Map<Unit, Integer> groupSize = new HashMap<>();
                 band.forEach(e -> groupSize.merge(e.to(), 1, Integer::sum));
-                Map<Unit.Channel, Integer> seen = new HashMap<>();
+                Map<Unit, Integer> seen = new HashMap<>();
                 double[] idealSlot = new double[band.size()];
                 for (int i = 0; i < band.size(); i++) {
                     CircuitEdge e = band.get(i);
@@ -186,7 +186,7 @@ final class CircuitDiagram {
                     slotX.put(band.get(i), packed[i]);
                 }
                 // a band wider than its row spreads the row: each unit over the middle of its group of heatmaps
-                Map<Unit.Channel, double[]> groupSpan = new HashMap<>();
+                Map<Unit, double[]> groupSpan = new HashMap<>();
                 for (CircuitEdge e : band) {
                     groupSpan.merge(e.to(), new double[] {slotX.get(e), slotX.get(e)},
                             (a, b) -> new double[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
@@ -205,14 +205,14 @@ final class CircuitDiagram {
             // shift everything right of the row labels
             double minX = Double.MAX_VALUE;
             for (int r = 0; r < rows; r++) {
-                for (Unit.Channel u : units.get(r)) {
+                for (Unit u : units.get(r)) {
                     minX = Math.min(minX, x.get(u) - colOf[r] / 2.0);
                 }
             }
             for (CircuitEdge e : c.edges()) {
                 Double sx = slotX.get(e);
                 if (sx != null) {
-                    minX = Math.min(minX, sx - hmSize[rowOf.get(e.to().layer())] / 2.0 - CLEARANCE);
+                    minX = Math.min(minX, sx - hmSize[rowOf.get(CircuitNode.rowOf(e.to()))] / 2.0 - CLEARANCE);
                 }
             }
             double shift = left - minX;
@@ -231,10 +231,10 @@ final class CircuitDiagram {
             }
             double maxX = 0;
             for (int r = 0; r < rows; r++) {
-                for (Unit.Channel u : units.get(r)) {
+                for (Unit u : units.get(r)) {
                     double cx = x.get(u) + shift;
                     Rectangle2D box = new Rectangle2D.Double(cx - node / 2.0, rowY[r], node, node);
-                    String text = Integer.toString(u.channel());
+                    String text = Integer.toString(CircuitNode.indexOf(u));
                     int tw = fm.stringWidth(text);
                     Rectangle2D label = new Rectangle2D.Double(cx - tw / 2.0 - 1, rowY[r] + node + 2, tw + 2,
                             fm.getAscent() + fm.getDescent());
@@ -247,7 +247,7 @@ final class CircuitDiagram {
             for (CircuitEdge e : c.edges()) {
                 Double sx = slotX.get(e);
                 if (sx != null) {
-                    maxX = Math.max(maxX, sx + shift + hmSize[rowOf.get(e.to().layer())] / 2.0);
+                    maxX = Math.max(maxX, sx + shift + hmSize[rowOf.get(CircuitNode.rowOf(e.to()))] / 2.0);
                 }
             }
 
@@ -323,7 +323,7 @@ final class CircuitDiagram {
          * their inputs' positions (inputs not placed yet, which skip a row, last), so lines into a group do not
          * cross each other needlessly.
          */
-        private static void reorderWithinGroups(List<CircuitEdge> band, Map<Unit.Channel, Double> x,
+        private static void reorderWithinGroups(List<CircuitEdge> band, Map<Unit, Double> x,
                                                 Map<CircuitEdge, Double> slotX) {
             int i = 0;
             while (i < band.size()) {
@@ -342,10 +342,10 @@ final class CircuitDiagram {
             }
         }
 
-        private static double span(List<Unit.Channel> row, Map<Unit.Channel, Double> x) {
+        private static double span(List<Unit> row, Map<Unit, Double> x) {
             double lo = Double.MAX_VALUE;
             double hi = -Double.MAX_VALUE;
-            for (Unit.Channel u : row) {
+            for (Unit u : row) {
                 lo = Math.min(lo, x.get(u));
                 hi = Math.max(hi, x.get(u));
             }

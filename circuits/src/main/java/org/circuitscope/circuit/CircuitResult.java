@@ -24,7 +24,7 @@ import tech.tablesaw.api.Table;
  */
 public final class CircuitResult implements Displayable {
     private final String modelName;
-    private final Unit.Channel unit;
+    private final Unit unit;
     private final int depth;
     private final int top;
     private final Circuit.Ranking ranking;
@@ -38,7 +38,7 @@ public final class CircuitResult implements Displayable {
     private final String dataName;
     private final List<String> rows;
 
-    CircuitResult(String modelName, Unit.Channel unit, int depth, int top, Circuit.Ranking ranking,
+    CircuitResult(String modelName, Unit unit, int depth, int top, Circuit.Ranking ranking,
                   List<CircuitNode> nodes, List<CircuitEdge> edges, Map<Unit, BufferedImage> thumbnails,
                   String thumbnailsDescription, PruningCheck pruning, double explainTarget,
                   List<PruningCheck.Step> growth, String dataName, List<String> rows) {
@@ -63,7 +63,8 @@ public final class CircuitResult implements Displayable {
         return rows;
     }
 
-    public Unit.Channel unit() {
+    /** The unit the circuit explains: a channel or a dictionary feature. */
+    public Unit unit() {
         return unit;
     }
 
@@ -88,7 +89,7 @@ public final class CircuitResult implements Displayable {
     }
 
     /** The edges into {@code u}. */
-    public List<CircuitEdge> inputs(Unit.Channel u) {
+    public List<CircuitEdge> inputs(Unit u) {
         return edges.stream().filter(e -> e.to().equals(u)).toList();
     }
 
@@ -139,7 +140,7 @@ public final class CircuitResult implements Displayable {
         DoubleColumn sum = DoubleColumn.create("weight_sum");
         IntColumn depthCol = IntColumn.create("depth");
         BooleanColumn expanded = BooleanColumn.create("expanded");
-        Map<Unit.Channel, Integer> depthOf = new LinkedHashMap<>();
+        Map<Unit, Integer> depthOf = new LinkedHashMap<>();
         nodes.forEach(n -> depthOf.put(n.unit(), n.depth()));
         for (CircuitEdge e : edges) {
             from.append(e.from().toString());

@@ -39,11 +39,35 @@ public final class DictionarySheet implements Displayable {
     private final FeatureDictionary dictionary;
     private final List<Row> rows;
     private final boolean partial;
+    /** What each row's number is ("active on" the sample, or a share of a neuron). */
+    private final String label;
 
-    private DictionarySheet(FeatureDictionary dictionary, List<Row> rows, boolean partial) {
+    private DictionarySheet(FeatureDictionary dictionary, List<Row> rows, boolean partial, String label) {
         this.dictionary = dictionary;
         this.rows = List.copyOf(rows);
         this.partial = partial;
+        this.label = label;
+    }
+
+    /** The same rows, their numbers labelled {@code what} (e.g. "share of conv3:5") instead of "active on". */
+    public DictionarySheet labelled(String what) {
+        return new DictionarySheet(dictionary, rows, partial, what);
+    }
+
+    /**
+     * The sheet of {@code count} features of {@code d} most often active on a fresh sample of {@code source}
+     * ({@code sampleImages} images, {@code positions} positions each, seeded {@code seed}), each with a
+     * visualisation ({@code visSteps} steps) and its top {@code examples} dataset examples from {@code source}:
+     * what {@code %dictionary} shows.
+     */
+    public static DictionarySheet mostActive(Model model, FeatureDictionary d, ImageSource source, int sampleImages,
+                                             int positions, long seed, int count, int examples, int visSteps,
+                                             Progress progress) {
+        ActivationSample sample = ActivationSample.collect(model, d.layer(), source, sampleImages, positions, seed,
+                16, Progress.NONE);
+        double[] freq = frequencies(d, sample.vectors());
+        int[] shown = mostActive(d, sample.vectors(), Math.min(count, d.size()));
+        return of(model, d, shown, freq, source, examples, visSteps, progress);
     }
 
     /** The features most often active on {@code sample}, most active first (at most {@code count}). */
@@ -96,7 +120,7 @@ public final class DictionarySheet implements Displayable {
                     i < ex.size() ? ex.get(i).examples() : List.of()));
             partial |= i < ex.size() && ex.get(i).partial();
         }
-        return new DictionarySheet(d, rows, partial);
+        return new DictionarySheet(d, rows, partial, "active on");
     }
 
     public FeatureDictionary dictionary() {
@@ -123,6 +147,11 @@ public final class DictionarySheet implements Displayable {
         return Figure.of("features of " + dictionary.name(), width, height, g -> paint(g, most));
     }
 
+    /** Draws the rows at the origin, as {@link #figure} does (for figures that show a sheet inside them). */
+    void paintRows(Graphics2D g) {
+        paint(g, rows.stream().mapToInt(r -> r.examples().size()).max().orElse(0));
+    }
+
     private void paint(Graphics2D g, int most) {
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.DARK_GRAY);
@@ -139,7 +168,7 @@ public final class DictionarySheet implements Displayable {
             g.drawString(r.feature().toString(), GAP, y + CELL / 2);
             if (!Double.isNaN(r.frequency())) {
                 g.setColor(Color.GRAY);
-                g.drawString(String.format("active on %.1f%%", 100 * r.frequency()), GAP, y + CELL / 2 + 14);
+                g.drawString(String.format("%s %.1f%%", label, 100 * r.frequency()), GAP, y + CELL / 2 + 14);
             }
             int x = LABEL;
             if (r.visualisation() != null) {
@@ -166,11 +195,16 @@ public final class DictionarySheet implements Displayable {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(dictionary.toString());
+        return dictionary.toString() + rowsText();
+    }
+
+    /** One line per row: the feature, its number, its top examples. */
+    String rowsText() {
+        StringBuilder sb = new StringBuilder();
         for (Row r : rows) {
             sb.append("\n  ").append(r.feature());
             if (!Double.isNaN(r.frequency())) {
-                sb.append(String.format(" (active on %.1f%%)", 100 * r.frequency()));
+                sb.append(String.format(" (%s %.1f%%)", label, 100 * r.frequency()));
             }
             if (!r.examples().isEmpty()) {
                 sb.append(": top examples ").append(r.examples().stream().map(e -> e.id() + String.format("=%.2f",

@@ -41,12 +41,15 @@ import org.nd4j.linalg.inverse.InvertMatrix;
  * <li>{@link Method#PCA}: principal components ({@link Pca}), the dense baseline.</li>
  * </ul>
  * Codes ({@link #encode}) are each method's own: TopK for the autoencoder, a non-negative least-squares solve for
- * NMF, the projection for PCA. As a unit, a feature is read by a fixed affine map of the channel vector (see
- * {@link Unit.Feature}): the autoencoder's encoder before its top-k selection, NMF's least-squares coefficient
- * rectified, PCA's projection.
+ * NMF ({@link Unit.NonNegative}: {@value #NNLS_ITERATIONS} projected-gradient steps from the rectified
+ * least-squares coefficients), the projection for PCA. As a unit, a feature is read by a fixed affine map of the
+ * channel vector (see {@link Unit.Feature}): the autoencoder's encoder before its top-k selection, PCA's
+ * projection; an NMF feature by the same non-negative solve as its codes.
  */
 public final class FeatureDictionary implements Unit.FeatureBasis, Displayable {
     private static final String MAGIC = "circuitscope-dictionary-1";
+    /** Projected-gradient steps of NMF's non-negative least-squares codes. */
+    public static final int NNLS_ITERATIONS = 100;
 
     /** How a dictionary is learnt. */
     public enum Method {
@@ -78,6 +81,8 @@ public final class FeatureDictionary implements Unit.FeatureBasis, Displayable {
     private final float[] decoder;
     private final float[] decoderBias;
     private final Quality quality;
+    /** NMF's non-negative solve, built when first needed. */
+    private Unit.NonNegative nonNegative;
 
     FeatureDictionary(String name, Method method, String model, String layer, int channels, int size, int k, long seed,
                float[] encoder, float[] encoderBias, float[] decoder, float[] decoderBias, Quality quality) {
@@ -280,8 +285,37 @@ public final class FeatureDictionary implements Unit.FeatureBasis, Displayable {
             case SAE -> topK(org.nd4j.linalg.ops.transforms.Transforms.relu(xf.mmul(encoderMatrix().transpose()).addiRowVector(
                     Nd4j.create(encoderBias, new long[] {1, size}, 'c')), false), k);
             case PCA -> xf.subRowVector(Nd4j.create(decoderBias, new long[] {1, channels}, 'c')).mmul(encoderMatrix().transpose());
-            case NMF -> Nmf.loadings(xf, decoderMatrix(), 200, 0);
+            case NMF -> {
+                Unit.NonNegative nn = nonNegative();
+                float[][] rows = xf.toFloatMatrix();
+                float[] out = new float[rows.length * size];
+                for (int r = 0; r < rows.length; r++) {
+                    System.arraycopy(nn.code(rows[r]), 0, out, r * size, size);
+                }
+                yield Nmf.nonNegativeRows(out, rows.length, size);
+            }
         };
+    }
+
+    /** NMF's non-negative least-squares solve over the features (null for the other methods). */
+    public synchronized Unit.NonNegative nonNegative() {
+        if (method != Method.NMF) {
+            return null;
+        }
+        if (nonNegative == null) {
+            nonNegative = Unit.NonNegative.of(decoder, encoder, size, channels, NNLS_ITERATIONS);
+        }
+        return nonNegative;
+    }
+
+    /** Every feature's map at once (for NMF, one solve for all of them). */
+    @Override
+    public NDArray maps(NDArray a) {
+        requireChannels(a.getShape().get(1));
+        if (method == Method.NMF) {
+            return nonNegative().codes(a);
+        }
+        return Unit.FeatureBasis.super.maps(a);
     }
 
     /** Vectors from codes (n×size): n×C. */
@@ -396,7 +430,7 @@ public final class FeatureDictionary implements Unit.FeatureBasis, Displayable {
             }
             bias = (float) -s;
         }
-        return new Unit.Feature(layer, name, index, w, bias, method != Method.PCA);
+        return new Unit.Feature(layer, name, index, w, bias, method != Method.PCA, nonNegative());
     }
 
     /** Feature {@code index}'s direction in channel space (its decoder row, unit length for SAE and NMF). */

@@ -80,6 +80,11 @@ public final class Nmf {
         return h;
     }
 
+    /** n×k codes from a row-major array. */
+    static INDArray nonNegativeRows(float[] v, int n, int k) {
+        return Nd4j.create(v, new long[] {n, k}, 'c');
+    }
+
     /** H ← H ∘ (X Wᵀ) / (H W Wᵀ + λ). */
     private static INDArray updateLoadings(INDArray x, INDArray h, INDArray w, double sparsity) {
         INDArray num = x.mmul(w.transpose());

@@ -52,15 +52,41 @@ public final class Polysemantic implements Displayable {
     private final double score;
     private final List<Facet> facets;
     private final List<BufferedImage> diversity;
+    /** The features with the largest shares, each with its visualisation and examples, or null. */
+    private final DictionarySheet features;
 
     private Polysemantic(Unit.Channel neuron, FeatureDictionary dictionary, List<Loading> loadings, double score,
-                         List<Facet> facets, List<BufferedImage> diversity) {
+                         List<Facet> facets, List<BufferedImage> diversity, DictionarySheet features) {
         this.neuron = neuron;
         this.dictionary = dictionary;
         this.loadings = List.copyOf(loadings);
         this.score = score;
         this.facets = List.copyOf(facets);
         this.diversity = List.copyOf(diversity);
+        this.features = features;
+    }
+
+    /**
+     * The same analysis with the {@code count} features of largest share shown beside it, each with a feature
+     * visualisation ({@code visSteps} steps) and its top {@code examples} dataset examples from {@code source}:
+     * the neuron next to the features it splits into.
+     */
+    public Polysemantic withFeatures(Model model, int count, ImageSource source, int examples, int visSteps,
+                                     Progress progress) {
+        int[] top = loadings.stream().limit(count).mapToInt(l -> l.feature().index()).toArray();
+        if (top.length == 0) {
+            return this;
+        }
+        double[] share = new double[dictionary.size()];
+        loadings.forEach(l -> share[l.feature().index()] = l.share());
+        DictionarySheet sheet = DictionarySheet.of(model, dictionary, top, share, source, examples, visSteps,
+                progress).labelled("share of " + neuron);
+        return new Polysemantic(neuron, dictionary, loadings, score, facets, diversity, sheet);
+    }
+
+    /** The sheet of the features of largest share ({@link #withFeatures}), or null. */
+    public DictionarySheet features() {
+        return features;
     }
 
     /**
@@ -83,21 +109,15 @@ public final class Polysemantic implements Displayable {
         ActivationSample sample = ActivationSample.collect(model, layer.name(), source, sampleImages, -1, d.seed(),
                 16, progress);
         double[] contribution = contributions(d, sample.vectors(), c);
-        double total = 0;
-        for (double v : contribution) {
-            total += Math.max(0, v);
-        }
+        double[] shares = shares(contribution);
         List<Loading> loadings = new ArrayList<>();
-        double entropy = 0;
         for (int i = 0; i < contribution.length; i++) {
-            double share = total > 0 ? Math.max(0, contribution[i]) / total : 0;
-            if (share > 0) {
-                entropy -= share * Math.log(share);
-                loadings.add(new Loading(d.feature(i), share, contribution[i]));
+            if (shares[i] > 0) {
+                loadings.add(new Loading(d.feature(i), shares[i], contribution[i]));
             }
         }
         loadings.sort((a, b) -> Double.compare(b.share(), a.share()));
-        double score = Math.exp(entropy);
+        double score = effectiveNumber(shares);
 
         ExamplesResult ex = DatasetExamples.of(model, neuron).k(examples).run(source, progress);
         List<Example> top = ex.examples();
@@ -136,7 +156,91 @@ public final class Polysemantic implements Displayable {
                     .seed(d.seed()).render(progress);
             vis = r.images();
         }
-        return new Polysemantic(neuron, d, loadings, score, facets, vis);
+        return new Polysemantic(neuron, d, loadings, score, facets, vis, null);
+    }
+
+    /** Each feature's share of a neuron: its positive contribution over the sum of the positive ones (0 if none). */
+    static double[] shares(double[] contribution) {
+        double total = 0;
+        for (double v : contribution) {
+            total += Math.max(0, v);
+        }
+        double[] s = new double[contribution.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = total > 0 ? Math.max(0, contribution[i]) / total : 0;
+        }
+        return s;
+    }
+
+    /** exp(entropy of the shares): the effective number of features (1 when the shares are all zero). */
+    static double effectiveNumber(double[] shares) {
+        double entropy = 0;
+        for (double p : shares) {
+            if (p > 0) {
+                entropy -= p * Math.log(p);
+            }
+        }
+        return Math.exp(entropy);
+    }
+
+    /**
+     * The polysemanticity score of every channel of the dictionary's layer on sample vectors {@code x} (n×C), as
+     * {@link #score()} defines it for one: the effective number of features in the channel's value over the rows
+     * where it is positive. Channels positive on fewer than {@code minActive} of the rows (a share) get NaN: too
+     * rarely on to be read as a mixture.
+     */
+    public static double[] scores(FeatureDictionary d, INDArray x, double minActive) {
+        Nd4jSetup.ensure();
+        INDArray xf = x.castTo(DataType.FLOAT);
+        INDArray active = xf.gt(0).castTo(DataType.FLOAT); // n×C
+        INDArray codeSums = active.transpose().mmul(d.encode(xf).castTo(DataType.FLOAT)); // C×M
+        float[] count = active.sum(0).data().asFloat();
+        float[][] sums = codeSums.toFloatMatrix();
+        float[][] dir = d.decoderMatrix().toFloatMatrix(); // M×C
+        int c = d.channels();
+        int m = d.size();
+        long n = x.rows();
+        double[] out = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            if (count[ch] == 0 || count[ch] < minActive * n) {
+                out[ch] = Double.NaN;
+                continue;
+            }
+            double[] contribution = new double[m];
+            for (int i = 0; i < m; i++) {
+                contribution[i] = sums[ch][i] * dir[i][ch] / count[ch];
+            }
+            out[ch] = effectiveNumber(shares(contribution));
+        }
+        return out;
+    }
+
+    /**
+     * The most polysemantic channel of {@code d}'s layer on {@code images} images of {@code source} (64 positions
+     * each, seeded by the dictionary): the highest {@link #scores} among channels positive on at least 1% of them.
+     */
+    public static Unit.Channel mostPolysemantic(Model model, FeatureDictionary d, ImageSource source, int images,
+                                                Progress progress) {
+        String layer = model.layers().get(d.layer()).name();
+        ActivationSample sample = ActivationSample.collect(model, layer, source, images, 64, d.seed(), 16, progress);
+        int best = mostPolysemantic(d, sample.vectors());
+        if (best < 0) {
+            throw new ModelException("no channel of " + layer + " is positive on 1% of the sampled positions of "
+                    + source.name());
+        }
+        return Unit.channel(layer, best);
+    }
+
+    /** The channel with the highest {@link #scores} (at least 1% active), or -1 when none qualifies. */
+    public static int mostPolysemantic(FeatureDictionary d, INDArray x) {
+        double[] s = scores(d, x, 0.01);
+        int best = -1;
+        for (int ch = 0; ch < s.length; ch++) {
+            if (!Double.isNaN(s[ch]) && (best < 0 || s[ch] > s[best])) {
+                best = ch;
+            }
+        }
+        return best;
     }
 
     /** Each feature's mean contribution to channel {@code c} over the rows where the channel is positive. */
@@ -232,7 +336,20 @@ public final class Polysemantic implements Displayable {
         int most = facets.stream().mapToInt(f -> f.examples().size()).max().orElse(0);
         int width = Math.max(420, 170 + Math.max(most, diversity.size()) * (CELL + GAP));
         int height = 70 + (facets.size() + (diversity.isEmpty() ? 0 : 1)) * (CELL + GAP + 8);
-        return Figure.of(toString(), width, height, this::paint);
+        if (features == null) {
+            return Figure.of(toString(), width, height, this::paint);
+        }
+        Figure sheet = features.figure();
+        int own = height;
+        return Figure.of(toString(), Math.max(width, sheet.width()), own + 24 + sheet.height(), g -> {
+            paint(g);
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+            g.drawString("the features it splits into, largest share first", GAP, own + 16);
+            g.translate(0, own + 24);
+            features.paintRows(g);
+            g.translate(0, -(own + 24));
+        });
     }
 
     private void paint(Graphics2D g) {
@@ -276,7 +393,7 @@ public final class Polysemantic implements Displayable {
     @Override
     public Map<String, Object> representations() {
         Map<String, Object> r = new LinkedHashMap<>(figure().representations());
-        r.put("text/plain", toString() + "\n" + describe());
+        r.put("text/plain", toString() + "\n" + describe() + (features == null ? "" : features.rowsText()));
         return r;
     }
 

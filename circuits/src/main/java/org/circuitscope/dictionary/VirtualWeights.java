@@ -2,12 +2,14 @@ package org.circuitscope.dictionary;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.circuitscope.display.Displayable;
 import org.circuitscope.display.Figure;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.ModelException;
+import org.circuitscope.model.Unit;
 import org.circuitscope.tensor.Tensor;
 import org.circuitscope.weights.ExpandedWeights;
 import org.circuitscope.weights.Heatmaps;
@@ -46,25 +48,91 @@ public final class VirtualWeights implements Displayable {
      * The virtual weights from {@code lowerDict}'s features (its layer's neurons when null, on {@code lowerLayer})
      * to {@code upperDict}'s (or {@code upperLayer}'s neurons).
      */
-    public static VirtualWeights between(Model model, String lowerLayer, FeatureDictionary lowerDict, String upperLayer,
-                                         FeatureDictionary upperDict) {
-        String lo = lowerDict != null ? lowerDict.layer() : lowerLayer;
-        String up = upperDict != null ? upperDict.layer() : upperLayer;
-        ExpandedWeights k = ExpandedWeights.compose(model, lo, up);
-        Tensor t = k.tensor();
-        int o = (int) t.shape()[0];
-        int c = (int) t.shape()[1];
-        int kh = (int) t.shape()[2];
-        int kw = (int) t.shape()[3];
-        if (lowerDict != null && lowerDict.channels() != c || upperDict != null && upperDict.channels() != o) {
-            throw new ModelException("the dictionaries were learnt on " + (lowerDict == null ? c : lowerDict.channels())
-                    + " and " + (upperDict == null ? o : upperDict.channels()) + " channels, but the path from " + lo
-                    + " to " + up + " joins " + c + " to " + o);
+    public static VirtualWeights between(Model model, String lowerLayer, Unit.FeatureBasis lowerDict,
+                                         String upperLayer, Unit.FeatureBasis upperDict) {
+        Path p = Path.of(model, lowerLayer, lowerDict, upperLayer, upperDict, new HashMap<>());
+        float[][] enc = upperDict != null ? encoderRows(upperDict) : identity(p.o);
+        return compute(name(p.lo, lowerDict), name(p.up, upperDict), p.kernel, p.o, p.c, p.kh, p.kw,
+                decoderRows(lowerDict, p.c), enc);
+    }
+
+    /**
+     * The kernels into one upper unit, feature {@code j} of {@code upperDict} (channel {@code j} of
+     * {@code upperLayer} when null), from every lower feature of {@code lowerDict} (every channel of
+     * {@code lowerLayer} when null): lower × kh × kw, the row {@code j} of {@link #between} computed alone.
+     * {@code cache} keeps the linearised paths by layer pair (as circuits reuse them).
+     */
+    public static Tensor into(Model model, String lowerLayer, Unit.FeatureBasis lowerDict, String upperLayer,
+                              Unit.FeatureBasis upperDict, int j, Map<String, ExpandedWeights> cache) {
+        Path p = Path.of(model, lowerLayer, lowerDict, upperLayer, upperDict, cache);
+        int count = upperDict != null ? upperDict.size() : p.o;
+        if (j < 0 || j >= count) {
+            throw new ModelException((upperDict != null ? "dictionary '" + dictionaryName(upperDict) + "' has "
+                    : "layer '" + p.up + "' has ") + count + (upperDict != null ? " features" : " channels")
+                    + "; there is no " + j);
         }
-        float[][] dec = lowerDict != null ? rows(lowerDict.decoderMatrix().toFloatMatrix()) : identity(c);
-        float[][] enc = upperDict != null ? rows(upperDict.encoderMatrix().toFloatMatrix()) : identity(o);
-        return compute(lowerDict != null ? lo + "/" + lowerDict.name() : lo,
-                upperDict != null ? up + "/" + upperDict.name() : up, t.data(), o, c, kh, kw, dec, enc);
+        float[] e = upperDict != null ? upperDict.feature(j).weights() : oneHot(p.o, j);
+        float[][] dec = decoderRows(lowerDict, p.c);
+        return new Tensor(new long[] {dec.length, p.kh, p.kw}, row(p.kernel, p.o, p.c, p.kh * p.kw, e, dec));
+    }
+
+    /** The linearised path between two layers and its sizes, checked against the dictionaries on either side. */
+    private record Path(String lo, String up, float[] kernel, int o, int c, int kh, int kw) {
+        static Path of(Model model, String lowerLayer, Unit.FeatureBasis lowerDict, String upperLayer,
+                       Unit.FeatureBasis upperDict, Map<String, ExpandedWeights> cache) {
+            String lo = lowerDict != null ? lowerDict.layer() : lowerLayer;
+            String up = upperDict != null ? upperDict.layer() : upperLayer;
+            if (lo == null || up == null) {
+                throw new ModelException("virtual weights need both layers: give the lower and upper layer or a "
+                        + "dictionary on each");
+            }
+            ExpandedWeights k = cache.computeIfAbsent(model.layers().get(lo).name() + "\u0000"
+                    + model.layers().get(up).name(), key -> ExpandedWeights.compose(model, lo, up));
+            Tensor t = k.tensor();
+            int o = (int) t.shape()[0];
+            int c = (int) t.shape()[1];
+            int lowerChannels = lowerDict == null ? c : lowerDict.direction(0).length;
+            int upperChannels = upperDict == null ? o : upperDict.feature(0).channels();
+            if (lowerChannels != c || upperChannels != o) {
+                throw new ModelException("the dictionaries were learnt on " + lowerChannels + " and " + upperChannels
+                        + " channels, but the path from " + lo + " to " + up + " joins " + c + " to " + o);
+            }
+            return new Path(k.from(), k.to(), t.data(), o, c, (int) t.shape()[2], (int) t.shape()[3]);
+        }
+    }
+
+    private static String dictionaryName(Unit.FeatureBasis d) {
+        return d.feature(0).dictionary();
+    }
+
+    private static String name(String layer, Unit.FeatureBasis d) {
+        return d == null ? layer : layer + "/" + dictionaryName(d);
+    }
+
+    private static float[][] encoderRows(Unit.FeatureBasis d) {
+        float[][] rows = new float[d.size()][];
+        for (int j = 0; j < rows.length; j++) {
+            rows[j] = d.feature(j).weights();
+        }
+        return rows;
+    }
+
+    /** The lower side's decoder rows (its directions), or the identity for a layer's own channels. */
+    private static float[][] decoderRows(Unit.FeatureBasis d, int c) {
+        if (d == null) {
+            return identity(c);
+        }
+        float[][] rows = new float[d.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = d.direction(i);
+        }
+        return rows;
+    }
+
+    private static float[] oneHot(int n, int j) {
+        float[] e = new float[n];
+        e[j] = 1;
+        return e;
     }
 
     /**
@@ -76,43 +144,42 @@ public final class VirtualWeights implements Displayable {
         int p = kh * kw;
         int nl = decoder.length;
         int nu = encoder.length;
-        // first K·D: for each output channel, offset and lower feature; then E·(K·D)
-        double[] kd = new double[o * nl * p];
-        for (int oo = 0; oo < o; oo++) {
-            for (int i = 0; i < nl; i++) {
-                float[] d = decoder[i];
-                for (int cc = 0; cc < c; cc++) {
-                    if (d[cc] == 0) {
-                        continue;
-                    }
-                    int base = (oo * c + cc) * p;
-                    for (int q = 0; q < p; q++) {
-                        kd[(oo * nl + i) * p + q] += kernel[base + q] * d[cc];
-                    }
-                }
-            }
-        }
         float[] v = new float[nu * nl * p];
         for (int j = 0; j < nu; j++) {
-            float[] e = encoder[j];
-            for (int oo = 0; oo < o; oo++) {
-                if (e[oo] == 0) {
-                    continue;
-                }
-                for (int i = 0; i < nl; i++) {
-                    int from = (oo * nl + i) * p;
-                    int to = (j * nl + i) * p;
-                    for (int q = 0; q < p; q++) {
-                        v[to + q] += (float) (e[oo] * kd[from + q]);
-                    }
-                }
-            }
+            System.arraycopy(row(kernel, o, c, p, encoder[j], decoder), 0, v, j * nl * p, nl * p);
         }
         return new VirtualWeights(lowerName, upperName, nl, nu, kh, kw, v);
     }
 
-    private static float[][] rows(float[][] m) {
-        return m;
+    /**
+     * One upper unit's row, V[j] = e_j · K · Dᵀ: first e_j · K (c×p, over the output channels), then each lower
+     * row d_i against it. {@code kernel} is o×c×p, {@code e} o values, {@code decoder} lower×c rows.
+     */
+    private static float[] row(float[] kernel, int o, int c, int p, float[] e, float[][] decoder) {
+        double[] ek = new double[c * p];
+        for (int oo = 0; oo < o; oo++) {
+            if (e[oo] == 0) {
+                continue;
+            }
+            int base = oo * c * p;
+            for (int q = 0; q < c * p; q++) {
+                ek[q] += (double) e[oo] * kernel[base + q];
+            }
+        }
+        int nl = decoder.length;
+        float[] out = new float[nl * p];
+        for (int i = 0; i < nl; i++) {
+            float[] d = decoder[i];
+            for (int cc = 0; cc < c; cc++) {
+                if (d[cc] == 0) {
+                    continue;
+                }
+                for (int q = 0; q < p; q++) {
+                    out[i * p + q] += (float) (d[cc] * ek[cc * p + q]);
+                }
+            }
+        }
+        return out;
     }
 
     private static float[][] identity(int n) {

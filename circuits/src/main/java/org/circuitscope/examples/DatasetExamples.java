@@ -210,12 +210,22 @@ public final class DatasetExamples {
             if (read instanceof Unit.Feature f) {
                 f.check(channels);
             }
+            if (read instanceof Unit.FeatureAt fa) {
+                fa.feature().check(channels);
+            }
             if (read instanceof Unit.Direction d && d.vector().length != channels) {
                 throw new ModelException("the direction has " + d.vector().length + " values but layer '"
                         + layer.name() + "' has " + channels + " channels");
             }
             this.h = layer.spatial() ? (int) layer.shape()[2] : 1;
             this.w = layer.spatial() ? (int) layer.shape()[3] : 1;
+            if (read instanceof Unit.FeatureAt fa) {
+                if (!layer.spatial()) {
+                    throw new ModelException("layer '" + layer.name() + "' has no positions: write the feature "
+                            + "itself (" + fa.feature() + "), not " + fa);
+                }
+                fa.checkPosition(h, w);
+            }
             if (read instanceof Unit.Neuron n && (n.y() >= h || n.x() >= w)) {
                 throw new ModelException("layer '" + layer.name() + "' is " + h + "×" + w
                         + "; there is no position " + n.y() + "," + n.x());
@@ -251,6 +261,18 @@ public final class DatasetExamples {
                     cand.value = sign < 0 ? -v[i] : v[i];
                     cand.y = (int) (arg[i] / w);
                     cand.x = (int) (arg[i] % w);
+                    out[i] = cand;
+                }
+                return out;
+            }
+            if (read instanceof Unit.FeatureAt fa) {
+                // the feature's map on the engine, read at its position
+                float[] v = fa.feature().map(a).get(new NDIndex(":, {}, {}", fa.y(), fa.x())).toFloatArray();
+                for (int i = 0; i < n; i++) {
+                    Candidate cand = new Candidate();
+                    cand.value = v[i];
+                    cand.y = fa.y();
+                    cand.x = fa.x();
                     out[i] = cand;
                 }
                 return out;
@@ -331,7 +353,7 @@ public final class DatasetExamples {
      * Concat to the input holding the channel (with the channel renumbered). Other layers are returned as they are.
      */
     public static Unit beforeRelu(LayerGraph graph, Unit unit) {
-        if (unit instanceof Unit.Feature) {
+        if (unit instanceof Unit.Feature || unit instanceof Unit.FeatureAt) {
             return unit; // a feature is read where its dictionary was learnt, rectified or not as its codes are
         }
         String layer = graph.get(unit.layer()).name();

@@ -124,6 +124,12 @@ public final class TuningCurve implements Displayable {
         if (unit instanceof Unit.Feature f) {
             f.check(channels);
             feature = f;
+        } else if (unit instanceof Unit.FeatureAt fa) {
+            fa.feature().check(channels);
+            fa.checkPosition(h, w);
+            feature = fa.feature();
+            y = fa.y();
+            x = fa.x();
         } else if (unit instanceof Unit.Channel c) {
             channel = c.channel();
         } else if (unit instanceof Unit.Neuron n) {
@@ -151,7 +157,7 @@ public final class TuningCurve implements Displayable {
             double[] c = rf.centre(y, x);
             set.centre(Math.max(0, Math.min(set.width(), c[0])), Math.max(0, Math.min(set.height(), c[1])));
         }
-        boolean neuron = unit instanceof Unit.Neuron;
+        boolean neuron = unit instanceof Unit.Neuron || unit instanceof Unit.FeatureAt;
         int[] candidates;
         String reading;
         if (neuron || reduce == Reduce.CENTER || !layer.spatial()) {

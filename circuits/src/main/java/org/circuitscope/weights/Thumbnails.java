@@ -102,15 +102,35 @@ public interface Thumbnails extends Function<Unit, BufferedImage> {
             @Override
             public synchronized Map<Unit, BufferedImage> all(Collection<? extends Unit> units, Progress progress) {
                 Map<String, List<Unit.Channel>> byLayer = new LinkedHashMap<>();
+                Map<String, List<Unit>> others = new LinkedHashMap<>();
                 for (Unit u : units) {
                     if (!cache.containsKey(u) && u instanceof Unit.Channel c) {
                         byLayer.computeIfAbsent(c.layer(), k -> new ArrayList<>()).add(c);
                     } else if (!cache.containsKey(u)) {
-                        cache.put(u, FeatureVis.of(model).objective(u.toString()).steps(steps).size(size).render()
-                                .image());
+                        others.computeIfAbsent(u.layer(), k -> new ArrayList<>()).add(u);
                     }
                 }
                 int done = 0;
+                // features, neurons and directions: their own objectives, one image each, batched per layer
+                for (Map.Entry<String, List<Unit>> e : others.entrySet()) {
+                    List<Unit> us = e.getValue();
+                    for (int start = 0; start < us.size() && !progress.cancelled(); start += 16) {
+                        List<Unit> part = us.subList(start, Math.min(us.size(), start + 16));
+                        progress.update(done, units.size(), "feature visualisation of " + part.size() + " units of "
+                                + e.getKey());
+                        org.circuitscope.featurevis.objectives.VisObjective o = null;
+                        for (int i = 0; i < part.size(); i++) {
+                            var one = org.circuitscope.featurevis.objectives.Objectives.unit(part.get(i)).onImage(i);
+                            o = o == null ? one : o.plus(one);
+                        }
+                        FeatureVisResult r = FeatureVis.of(model).objective(o).batch(part.size()).steps(steps)
+                                .size(size).render();
+                        for (int i = 0; i < part.size() && i < r.images().size(); i++) {
+                            cache.put(part.get(i), r.images().get(i));
+                        }
+                        done += part.size();
+                    }
+                }
                 for (Map.Entry<String, List<Unit.Channel>> e : byLayer.entrySet()) {
                     if (progress.cancelled()) {
                         break;

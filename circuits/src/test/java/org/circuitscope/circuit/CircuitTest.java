@@ -70,7 +70,7 @@ class CircuitTest {
         assertEquals(List.of("out", "cat", "squeeze_relu"), d.rows());
         // cat:2 is expand1 channel 2, whose weight from squeeze_relu:0 is exactly 0 (PlantedModels.e1): not an edge
         assertEquals(3 + 2 + 2 + 1, d.edges().size());
-        assertTrue(d.inputs(Unit.channel("cat", 2)).stream().noneMatch(e -> e.from().channel() == 0),
+        assertTrue(d.inputs(Unit.channel("cat", 2)).stream().noneMatch(e -> CircuitNode.indexOf(e.from()) == 0),
                 d.inputs(Unit.channel("cat", 2)).toString());
         assertTrue(d.edges().get(0).expanded() && !d.edges().get(3).expanded());
         // not through pools: the max pool's units have no kernels of their own, so they stay leaves
@@ -100,7 +100,7 @@ class CircuitTest {
     void explainedIsMeasuredAboveTheBaselineNotFromZero() {
         CircuitResult c = Circuit.of(model, "out:0").depth(1).top(3).layers("pool").data(data, 10)
                 .thumbnails(Thumbnails.none()).build();
-        int[] kept = c.edges().stream().mapToInt(e -> e.from().channel()).toArray();
+        int[] kept = c.edges().stream().mapToInt(e -> CircuitNode.indexOf(e.from())).toArray();
         List<BufferedImage> images = new ArrayList<>();
         data.forEach(s -> images.add(s.image()));
         Map<String, Tensor> acts = model.run(images, "pool", "out");

@@ -44,6 +44,9 @@ public final class Objectives {
         if (unit instanceof Unit.Feature f) {
             return feature(f);
         }
+        if (unit instanceof Unit.FeatureAt fa) {
+            return featureAt(fa);
+        }
         Unit.Direction d = (Unit.Direction) unit;
         return direction(d.layer(), d.vector());
     }
@@ -55,6 +58,35 @@ public final class Objectives {
     public static VisObjective feature(Unit.Feature f) {
         return new Simple(f.toString(), f.layer(), m -> f.check(checkLayer(m, f.layer()).channels()),
                 a -> spatialMean(f.map(a)));
+    }
+
+    /**
+     * A dictionary feature at one position ({@code conv3/sae:17@4,4}): its map read at (y, x) of the layer on the
+     * image being optimised, counted as {@link #neuron(String, int, int, int)} counts a neuron's position.
+     */
+    public static VisObjective featureAt(Unit.FeatureAt fa) {
+        Unit.Feature f = fa.feature();
+        String layer = f.layer();
+        return new Simple(fa.toString(), layer, m -> {
+            Layer l = checkLayer(m, layer);
+            f.check(l.channels());
+            if (!l.spatial()) {
+                throw new ModelException("layer '" + layer + "' has no positions (shape "
+                        + Arrays.toString(l.shape()) + "): use the feature itself (" + f + ")");
+            }
+        }, (a, seen) -> {
+            if (a.getShape().dimension() != 4) {
+                throw new ModelException("a feature at a position needs a spatial layer; '" + layer + "' has shape "
+                        + a.getShape());
+            }
+            long[] p;
+            try {
+                p = seen.position(layer, fa.y(), fa.x(), a.getShape().get(2), a.getShape().get(3));
+            } catch (ModelException e) {
+                throw new ModelException("feature " + fa + ": " + e.getMessage(), e);
+            }
+            return f.map(a).get(new NDIndex(":, {}, {}", p[0], p[1]));
+        });
     }
 
     /** {@code layer:channel} or {@code layer:channel@y,x}. */

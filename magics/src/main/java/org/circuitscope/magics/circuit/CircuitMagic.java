@@ -21,7 +21,9 @@ import org.circuitscope.model.Unit;
  * strongest inputs and theirs, as a diagram (feature visualisations on the units unless {@code --thumbs} says
  * otherwise) with its edge table and the pruning check on the data source (by default the organism world for the
  * organism model, else the ImageNet samples when present): how much of the unit's activation above its baseline the
- * circuit explains. {@code --explain F} grows the circuit until that is at least F.
+ * circuit explains. {@code --explain F} grows the circuit until that is at least F. The unit may be a dictionary
+ * feature ({@code conv3/sae:17}), and a level of {@code --layers} a layer read through a dictionary
+ * ({@code --layers conv2/low}): edges into and out of features are virtual weights.
  */
 public final class CircuitMagic implements Magic {
     private static final Set<String> OPTIONS = Set.of("depth", "top", "by", "data", "images", "layers", "thumbs",
@@ -35,9 +37,9 @@ public final class CircuitMagic implements Magic {
 
     @Override
     public String help() {
-        return "a unit's circuit: %circuit [model] layer:channel [--depth 2] [--top 6] [--by weights|attribution] "
-                + "[--explain F] [--data world|imagenet|cifar10|DIR] [--images 16] [--layers a,b] "
-                + "[--thumbs fv|examples|none] [--no-prune] [--as VAR]";
+        return "a unit's circuit: %circuit [model] (layer:channel|layer/dict:i) [--depth 2] [--top 6] "
+                + "[--by weights|attribution] [--explain F] [--data world|imagenet|cifar10|DIR] [--images 16] "
+                + "[--layers a,b/dict] [--thumbs fv|examples|none] [--no-prune] [--as VAR]";
     }
 
     @Override
@@ -64,11 +66,13 @@ public final class CircuitMagic implements Magic {
             throw new MagicException("%circuit: --by must be weights or attribution, not '" + a.get("by") + "'");
         }
         try {
-            Unit u = Unit.parse(chosen.rest().get(0));
-            if (!(u instanceof Unit.Channel unit)) {
-                throw new MagicException("%circuit is built around a channel: write layer:channel, not " + u);
+            var dictionaries = org.circuitscope.magics.LoadedDictionaries.of(context.session()).all();
+            Unit unit = Unit.parse(chosen.rest().get(0), dictionaries);
+            if (!(unit instanceof Unit.Channel) && !(unit instanceof Unit.Feature)) {
+                throw new MagicException("%circuit is built around a channel or a dictionary feature: write "
+                        + "layer:channel or layer/dictionary:index, not " + unit);
             }
-            Circuit c = Circuit.of(model, unit).depth(depth).top(top).by(by)
+            Circuit c = Circuit.of(model, unit).dictionaries(dictionaries).depth(depth).top(top).by(by)
                     .thumbnails(ThumbnailChoice.parse(a, model, "circuit", "fv"))
                     .data(DataSources.parse(a.get("data"), model, images, "circuit"), images)
                     .prune(!a.flag("no-prune")).explain(explain);

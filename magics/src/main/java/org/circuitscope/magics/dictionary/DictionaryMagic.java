@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.circuitscope.data.ImageSource;
-import org.circuitscope.dictionary.ActivationSample;
 import org.circuitscope.dictionary.FeatureDictionary;
 import org.circuitscope.dictionary.DictionarySheet;
 import org.circuitscope.magics.LoadedDictionaries;
@@ -105,12 +104,8 @@ public final class DictionaryMagic implements Magic {
             if (features == 0 || d.quality().partial()) {
                 return d;
             }
-            ActivationSample sample = ActivationSample.collect(model, d.layer(), source, Math.min(images, 32),
-                    positions, seed + 1, 16, Progress.NONE);
-            double[] freq = DictionarySheet.frequencies(d, sample.vectors());
-            int[] shown = DictionarySheet.mostActive(d, sample.vectors(), Math.min(features, d.size()));
-            return DictionarySheet.of(model, d, shown, freq, source, examples, visSteps,
-                    context.progress("features of " + d.name()));
+            return DictionarySheet.mostActive(model, d, source, Math.min(images, 32), positions, seed + 1, features,
+                    examples, visSteps, context.progress("features of " + d.name()));
         } catch (ModelException | IllegalArgumentException | ArithmeticException e) {
             throw a.wrap(e);
         } catch (IOException e) {

@@ -16,15 +16,18 @@ import org.circuitscope.model.ModelException;
 import org.circuitscope.model.Unit;
 
 /**
- * {@code %polysemantic [model] layer:channel [--dictionary NAME] [--data ..] [--images N] [--examples E]
- * [--clusters K] [--vis-steps V] [--as VAR]}: a neuron unfolded by a dictionary learnt on its layer: the features
- * that make it up (their shares of its value), a polysemanticity score (the effective number of features), and
- * its top dataset examples clustered by the layer's activation pattern (k-means) as facets, beside a diversity
- * visualisation. Without {@code --dictionary}, the session's one dictionary on that layer.
+ * {@code %polysemantic [model] (layer:channel | layer) [--dictionary NAME] [--data ..] [--images N] [--examples E]
+ * [--clusters K] [--vis-steps V] [--features F] [--feature-examples E] [--as VAR]}: a neuron unfolded by a
+ * dictionary learnt on its layer: the features that make it up (their shares of its value), a polysemanticity
+ * score (the effective number of features), and its top dataset examples clustered by the layer's activation
+ * pattern (k-means) as facets, beside a diversity visualisation. Given a layer instead of a neuron, the layer's most
+ * polysemantic channel on the data (the highest score among channels positive on at least 1% of the sampled
+ * positions). {@code --features F} adds the F features of largest share, each with its visualisation and top
+ * examples. Without {@code --dictionary}, the session's one dictionary on that layer.
  */
 public final class PolysemanticMagic implements Magic {
     static final Set<String> OPTIONS = Set.of("dictionary", "data", "images", "examples", "clusters", "vis-steps",
-            "as");
+            "features", "feature-examples", "as");
 
     @Override
     public String name() {
@@ -34,7 +37,7 @@ public final class PolysemanticMagic implements Magic {
     @Override
     public String help() {
         return "a neuron as a mixture of dictionary features, with its examples in clusters: %polysemantic [model] "
-                + "layer:channel [--dictionary NAME] [--clusters 3] [--examples 24] [--as VAR]";
+                + "(layer:channel|layer) [--dictionary NAME] [--clusters 3] [--examples 24] [--features F] [--as VAR]";
     }
 
     @Override
@@ -48,15 +51,35 @@ public final class PolysemanticMagic implements Magic {
         String var = a.variable("as");
         Model model = chosen.model();
         try {
-            Unit u = Unit.parse(chosen.rest().get(0));
-            if (!(u instanceof Unit.Channel neuron)) {
-                throw a.error("unfolds a channel (layer:channel), not " + chosen.rest().get(0));
-            }
-            FeatureDictionary d = dictionary(a, LoadedDictionaries.of(context.session()), model, neuron);
+            String target = chosen.rest().get(0);
             int images = a.getInt("images", 64, 1, 100_000);
-            Polysemantic p = Polysemantic.of(model, neuron, d, DataSources.parse(a.get("data"), model, images,
-                            name()), images, a.getInt("examples", 24, 1, 512), a.getInt("clusters", 3, 1, 16),
-                    a.getInt("vis-steps", 64, 0, 10_000), context.progress("polysemantic " + neuron));
+            int features = a.getInt("features", 0, 0, 64);
+            int featureExamples = a.getInt("feature-examples", 4, 0, 32);
+            int visSteps = a.getInt("vis-steps", 64, 0, 10_000);
+            org.circuitscope.data.ImageSource source = DataSources.parse(a.get("data"), model, images, name());
+            Unit.Channel neuron;
+            FeatureDictionary d;
+            if (!target.contains(":") && model.layers().contains(target)) {
+                // a layer: its most polysemantic channel on a sample of the data
+                String layer = model.layers().get(target).name();
+                d = dictionary(a, LoadedDictionaries.of(context.session()), model, Unit.channel(layer, 0));
+                neuron = Polysemantic.mostPolysemantic(model, d, source, images, context.progress("sampling "
+                        + layer));
+            } else {
+                Unit u = Unit.parse(target);
+                if (!(u instanceof Unit.Channel c)) {
+                    throw a.error("unfolds a channel (layer:channel) or the most polysemantic channel of a layer, "
+                            + "not " + target);
+                }
+                neuron = c;
+                d = dictionary(a, LoadedDictionaries.of(context.session()), model, neuron);
+            }
+            Polysemantic p = Polysemantic.of(model, neuron, d, source, images, a.getInt("examples", 24, 1, 512),
+                    a.getInt("clusters", 3, 1, 16), visSteps, context.progress("polysemantic " + neuron));
+            if (features > 0) {
+                p = p.withFeatures(model, features, source, featureExamples, visSteps,
+                        context.progress("features of " + neuron));
+            }
             if (var != null) {
                 context.setVariable(var, Polysemantic.class.getName(), p);
             }
