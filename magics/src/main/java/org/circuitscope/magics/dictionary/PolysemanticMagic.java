@@ -20,7 +20,7 @@ import org.circuitscope.model.Unit;
  * [--clusters K] [--vis-steps V] [--as VAR]}: a neuron unfolded by a dictionary learnt on its layer: the features
  * that make it up (their shares of its value), a polysemanticity score (the effective number of features), and
  * its top dataset examples clustered by the layer's activation pattern (k-means) as facets, beside a diversity
- * visualisation. Without {@code --dictionary}, the session's one dictionary on that layer.
+ * visualisation. Without {@code --dictionary}, the session's one dictionary on that layer of that model.
  */
 public final class PolysemanticMagic implements Magic {
     static final Set<String> OPTIONS = Set.of("dictionary", "data", "images", "examples", "clusters", "vis-steps",
@@ -72,8 +72,10 @@ public final class PolysemanticMagic implements Magic {
             return registry.get(a.get("dictionary"));
         }
         String layer = model.layers().get(neuron.layer()).name();
+        // a dictionary learnt on a layer of the same name in another model is not this neuron's
         List<FeatureDictionary> on = registry.all().values().stream()
-                .filter(d -> model.layers().contains(d.layer()) && model.layers().get(d.layer()).name().equals(layer))
+                .filter(d -> d.model().equals(model.name()) && model.layers().contains(d.layer())
+                        && model.layers().get(d.layer()).name().equals(layer))
                 .toList();
         if (on.size() == 1) {
             return on.get(0);
