@@ -13,7 +13,7 @@ import org.circuitscope.onnx.export.OnnxWriter;
  * 2×2 max pooling after the first three ({@code pool1..pool3}), global average pooling ({@code gap}) and a linear
  * classifier ({@code logits}). With base width W the channels are W, 2W, 3W, 4W, 4W; the default W = 16 gives
  * 16, 32, 48, 64, 64 and 84k parameters; {@link #initial(int[], int, long)} takes any five widths (the
- * superposition organism narrows {@code conv3} to fewer channels than the world has part types). Input: N×3×64×64 RGB in [0, 1], then (x - {@link #MEAN}) / {@link #STD}
+ * superposition organism narrows {@code conv4} to fewer channels than the world has part types). Input: N×3×64×64 RGB in [0, 1], then (x - {@link #MEAN}) / {@link #STD}
  * per channel (the ONNX metadata says so; centred inputs get training off its first plateau much sooner).
  */
 public final class OrganismNet {

@@ -56,7 +56,7 @@ public final class OrganismTrainer {
      * @param evalEvery measure held-out accuracy every this many steps (0: only at the end)
      * @param evalScenes held-out scenes per measurement
      * @param channels the channels of {@code conv1..conv5}, overriding the width's (empty: from the width), e.g.
-     *                 16, 32, 8, 64, 64 for a {@code conv3} narrower than the world has part types
+     *                 16, 32, 48, 8, 64 for a {@code conv4} narrower than the world has part types
      */
     public record Config(long seed, int width, int steps, int batch, double learningRate, int threads, int evalEvery,
             int evalScenes, List<Integer> channels) {

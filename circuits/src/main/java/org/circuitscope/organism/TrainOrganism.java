@@ -13,11 +13,11 @@ import java.nio.file.Path;
  *     --out circuits/src/main/resources/org/circuitscope/models/organism/organism.onnx
  * </pre>
  *
- * The superposition organism ({@code organism-superposition.onnx}: {@code conv3} has 8 channels, fewer than the
+ * The superposition organism ({@code organism-superposition.onnx}: {@code conv4} has 8 channels, fewer than the
  * world's part types) is
  *
  * <pre>
- * java -cp ... org.circuitscope.organism.TrainOrganism --seed 7 --channels 16,32,8,64,64 --steps 2400 \
+ * java -cp ... org.circuitscope.organism.TrainOrganism --seed 7 --channels 16,32,48,8,64 --steps 2400 \
  *     --out circuits/src/main/resources/org/circuitscope/models/organism/organism-superposition.onnx
  * </pre>
  *

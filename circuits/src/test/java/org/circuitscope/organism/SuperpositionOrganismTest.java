@@ -16,7 +16,7 @@ import org.circuitscope.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
- * The superposition organism (conv3 narrowed to 8 channels, fewer than the world's 22 part types): committed,
+ * The superposition organism (conv4 narrowed to 8 channels, fewer than the world's 22 part types): committed,
  * small, right on fresh scenes; and the ground truth of superposition, the part-detection table of its best
  * neurons against its best dictionary features. {@code -Dcircuitscope.superposition.scenes=N} measures the table
  * on N scenes instead of 100.
@@ -25,6 +25,8 @@ class SuperpositionOrganismTest {
 
     /** A world never used in training (seed 7) nor its held-out measurement (OrganismTrainer.heldOutSeed(7)). */
     private static final long FRESH_SEED = 20_251_203L;
+    /** The narrow layer. */
+    private static final String NARROW = "conv4";
 
     @Test
     void committedModelIsNarrowSmallAndSaysHowItWasMade() {
@@ -33,11 +35,12 @@ class SuperpositionOrganismTest {
             assertEquals(World.CLASSES, m.labels());
             String source = m.metadata().get("source");
             System.out.println("organism-superposition: " + source);
-            assertTrue(source.contains("--seed 7 --width 16 --channels 16,32,8,64,64 --steps 2400"), source);
-            assertEquals(8, m.layers().get("conv3").channels());
-            assertTrue(m.layers().get("conv3").channels() < World.parts().size(),
+            assertTrue(source.contains("--seed 7 --width 16 --channels 16,32,48,8,64 --steps 2400"), source);
+            assertEquals(8, m.layers().get(NARROW).channels());
+            assertTrue(m.layers().get(NARROW).channels() < World.parts().size(),
                     "the narrow layer must have fewer channels than the world has part types " + World.parts());
-            assertEquals(64, m.layers().get("conv4").channels());
+            assertEquals(48, m.layers().get("conv3").channels());
+            assertEquals(64, m.layers().get("conv5").channels());
         }
         int bytes = readSize();
         assertTrue(bytes > 50_000 && bytes < 400_000, "size " + bytes);
@@ -120,15 +123,15 @@ class SuperpositionOrganismTest {
         int scenes = Integer.getInteger("circuitscope.superposition.scenes", 100);
         try (Model m = Models.load(Models.SUPERPOSITION_ORGANISM)) {
             long t0 = System.currentTimeMillis();
-            FeatureDictionary d = FeatureDictionary.learning(m, "conv3").method(FeatureDictionary.Method.SAE).size(32)
+            FeatureDictionary d = FeatureDictionary.learning(m, NARROW).method(FeatureDictionary.Method.SAE).size(32)
                     .k(2).images(100).positions(64).steps(1500).seed(1).spliceImages(0)
                     .learn(World.scenes(0, 100), Progress.NONE).named("parts");
             System.out.println(d);
-            PartDetection t = PartDetection.of(m, "conv3").dictionary(d).scenes(2026, scenes).run(Progress.NONE);
+            PartDetection t = PartDetection.of(m, NARROW).dictionary(d).scenes(2026, scenes).run(Progress.NONE);
             System.out.printf("learnt and measured in %.1fs%n", (System.currentTimeMillis() - t0) / 1000.0);
             System.out.println(t.summary());
-            System.out.println(t.table().print());
-            System.out.println(t.neurons().print());
+            System.out.println(t.table().printAll());
+            System.out.println(t.neurons().printAll());
             assertEquals(World.parts().size(), t.table().rowCount());
             assertEquals(8, t.neurons().rowCount());
             for (int k = 0; k < t.parts().size(); k++) {
@@ -137,9 +140,22 @@ class SuperpositionOrganismTest {
             }
             int neurons = t.recoveredByNeurons(PartDetection.RECOVERED);
             int features = t.recoveredByFeatures(PartDetection.RECOVERED);
+            // Measured (100 scenes of seed 2026, this SAE): AUC ≥ 0.9 for 2 part types by a single neuron (wheel
+            // conv4:6 0.912, seat conv4:3 0.935) and 4 by a feature (window 0.905, wheel 0.917, seat 0.964, fin
+            // 0.949); the best feature beats the best neuron on 18 of the 22 part types (by up to 0.16: head, snout).
+            // That is more, not "clearly more" at 0.9: most part types stay between 0.75 and 0.9 either way. The
+            // effective number of features per neuron and the part types it detects at AUC ≥ 0.8 agree only weakly
+            // (Spearman 0.36): conv4:3 (3.8 features) detects 4 part types, but conv4:0, the most mixed by the
+            // dictionary (5.4), detects one.
             assertTrue(features >= neurons, "the dictionary recovers " + features + " part types at AUC ≥ 0.9, "
                     + "the neurons " + neurons);
-            assertThrows(ModelException.class, () -> PartDetection.of(m, "conv4").dictionary(d).run(Progress.NONE));
+            int better = 0;
+            for (int k = 0; k < t.parts().size(); k++) {
+                better += t.featureAuc(k) > t.neuronAuc(k) ? 1 : 0;
+            }
+            assertTrue(better > t.parts().size() / 2, "the best feature beats the best neuron on " + better + " of "
+                    + t.parts().size() + " part types");
+            assertThrows(ModelException.class, () -> PartDetection.of(m, "conv5").dictionary(d).run(Progress.NONE));
         }
     }
 }
