@@ -108,16 +108,9 @@ public final class Polysemantic implements Displayable {
         }
         ActivationSample sample = ActivationSample.collect(model, layer.name(), source, sampleImages, -1, d.seed(),
                 16, progress);
-        double[] contribution = contributions(d, sample.vectors(), c);
-        double[] shares = shares(contribution);
-        List<Loading> loadings = new ArrayList<>();
-        for (int i = 0; i < contribution.length; i++) {
-            if (shares[i] > 0) {
-                loadings.add(new Loading(d.feature(i), shares[i], contribution[i]));
-            }
-        }
-        loadings.sort((a, b) -> Double.compare(b.share(), a.share()));
-        double score = effectiveNumber(shares);
+        Mixture mix = mixture(d, sample.vectors(), c);
+        List<Loading> loadings = mix.loadings();
+        double score = mix.score();
 
         ExamplesResult ex = DatasetExamples.of(model, neuron).k(examples).run(source, progress);
         List<Example> top = ex.examples();
@@ -241,6 +234,37 @@ public final class Polysemantic implements Displayable {
             }
         }
         return best;
+    }
+
+    /**
+     * A neuron as a mixture of features: the loadings with a positive share, largest first, and the effective
+     * number of features (exp of the shares' entropy).
+     */
+    public record Mixture(List<Loading> loadings, double score) {
+        public Mixture {
+            loadings = List.copyOf(loadings);
+        }
+    }
+
+    /**
+     * Channel {@code c} as a mixture of {@code d}'s features over the vectors {@code x} (n×C, rows of the
+     * dictionary's layer): what {@link #of} reports as the loadings and the score, without the examples.
+     */
+    public static Mixture mixture(FeatureDictionary d, INDArray x, int c) {
+        if (c < 0 || c >= d.channels()) {
+            throw new ModelException("dictionary '" + d.name() + "' reads " + d.channels() + " channels; there is "
+                    + "no channel " + c);
+        }
+        double[] contribution = contributions(d, x, c);
+        double[] shares = shares(contribution);
+        List<Loading> loadings = new ArrayList<>();
+        for (int i = 0; i < contribution.length; i++) {
+            if (shares[i] > 0) {
+                loadings.add(new Loading(d.feature(i), shares[i], contribution[i]));
+            }
+        }
+        loadings.sort((a, b) -> Double.compare(b.share(), a.share()));
+        return new Mixture(loadings, effectiveNumber(shares));
     }
 
     /** Each feature's mean contribution to channel {@code c} over the rows where the channel is positive. */

@@ -15,15 +15,23 @@ import org.circuitscope.zoo.ZooEntry;
  * Loads models by file path or by name. Files: ONNX ({@code .onnx}), frozen TensorFlow graphs ({@code .pb}),
  * TensorFlow Lite ({@code .tflite}) and TorchScript ({@code .pt}).
  * Names: {@code organism} (the embedded default model, shipped inside circuitscope), {@code organism-seed8} (a
- * second training of it, for universality) and the {@link ModelZoo}'s
+ * second training of it, for universality), {@code organism-superposition} (the same network with {@code conv4}
+ * narrowed to 8 channels, fewer than the world's part types, so that it must superpose them; trained by
+ * {@code train-organism --seed 7 --channels 16,32,48,8,64 --steps 2400}, see
+ * {@link org.circuitscope.organism.TrainOrganism}) and the {@link ModelZoo}'s
  * entries ({@code inceptionv1}, {@code googlenet}), downloaded once and cached.
  */
 public final class Models {
     public static final String DEFAULT = "organism";
     /** A second training of the organism (seed 8), shipped for universality: the same features, learned again. */
     public static final String SECOND_ORGANISM = "organism-seed8";
+    /**
+     * The organism with a layer narrower than the world has part types ({@code conv4}: 8 channels for the world's
+     * {@link org.circuitscope.organism.World#parts()}), for superposition against ground truth.
+     */
+    public static final String SUPERPOSITION_ORGANISM = "organism-superposition";
     /** The models shipped inside circuitscope, each a resource {@code models/organism/<name>.onnx}. */
-    public static final List<String> EMBEDDED = List.of(DEFAULT, SECOND_ORGANISM);
+    public static final List<String> EMBEDDED = List.of(DEFAULT, SECOND_ORGANISM, SUPERPOSITION_ORGANISM);
 
     private Models() {
     }

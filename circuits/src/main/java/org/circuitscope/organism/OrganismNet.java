@@ -12,7 +12,8 @@ import org.circuitscope.onnx.export.OnnxWriter;
  * The organism's network, as plain weights: five 3×3 convolutions {@code conv1..conv5} (stride 1, padding 1, ReLU),
  * 2×2 max pooling after the first three ({@code pool1..pool3}), global average pooling ({@code gap}) and a linear
  * classifier ({@code logits}). With base width W the channels are W, 2W, 3W, 4W, 4W; the default W = 16 gives
- * 16, 32, 48, 64, 64 and 84k parameters. Input: N×3×64×64 RGB in [0, 1], then (x - {@link #MEAN}) / {@link #STD}
+ * 16, 32, 48, 64, 64 and 84k parameters; {@link #initial(int[], int, long)} takes any five widths (the
+ * superposition organism narrows {@code conv4} to fewer channels than the world has part types). Input: N×3×64×64 RGB in [0, 1], then (x - {@link #MEAN}) / {@link #STD}
  * per channel (the ONNX metadata says so; centred inputs get training off its first plateau much sooner).
  */
 public final class OrganismNet {
@@ -28,13 +29,13 @@ public final class OrganismNet {
     /** The per-channel standard deviation the centred input is divided by. */
     public static final float STD = 0.25f;
 
-    private final int width;
+    private final int[] channels;
     private final int classes;
     private final Map<String, float[]> values = new LinkedHashMap<>();
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
 
-    private OrganismNet(int width, int classes) {
-        this.width = width;
+    private OrganismNet(int[] channels, int classes) {
+        this.channels = channels.clone();
         this.classes = classes;
     }
 
@@ -48,13 +49,27 @@ public final class OrganismNet {
      * {@link SplittableRandom}, so the start of training never depends on the engine's generator.
      */
     public static OrganismNet initial(int width, int classes, long seed) {
-        if (width < 1 || classes < 2) {
-            throw new IllegalArgumentException("width must be >= 1 and classes >= 2");
+        if (width < 1) {
+            throw new IllegalArgumentException("width must be >= 1, got " + width);
         }
-        OrganismNet net = new OrganismNet(width, classes);
+        return initial(channels(width), classes, seed);
+    }
+
+    /**
+     * Fresh weights from a seed for convolutions of these widths ({@code conv1..conv5}, in order), drawn as
+     * {@link #initial(int, int, long)} draws them: {@code initial(channels(w), k, seed)} is {@code initial(w, k,
+     * seed)}.
+     */
+    public static OrganismNet initial(int[] channels, int classes, long seed) {
+        if (channels.length != CONVS.size() || java.util.Arrays.stream(channels).anyMatch(c -> c < 1)
+                || classes < 2) {
+            throw new IllegalArgumentException("the organism needs " + CONVS.size() + " channel counts >= 1 and "
+                    + "classes >= 2, got " + java.util.Arrays.toString(channels) + " and " + classes);
+        }
+        OrganismNet net = new OrganismNet(channels, classes);
         SplittableRandom r = new SplittableRandom(seed);
         int in = 3;
-        int[] ch = channels(width);
+        int[] ch = channels;
         for (int i = 0; i < CONVS.size(); i++) {
             String name = CONVS.get(i);
             long[] ws = {ch[i], in, 3, 3};
@@ -94,8 +109,9 @@ public final class OrganismNet {
         values.put(name, data);
     }
 
-    public int width() {
-        return width;
+    /** The channels of {@code conv1..conv5}. */
+    public int[] channels() {
+        return channels.clone();
     }
 
     public int classes() {
@@ -132,7 +148,7 @@ public final class OrganismNet {
 
     /** A deep copy. */
     public OrganismNet copy() {
-        OrganismNet c = new OrganismNet(width, classes);
+        OrganismNet c = new OrganismNet(channels, classes);
         for (String k : values.keySet()) {
             c.put(k, shapes.get(k), values.get(k).clone());
         }

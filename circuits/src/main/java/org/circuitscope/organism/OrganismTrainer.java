@@ -55,18 +55,35 @@ public final class OrganismTrainer {
      * @param threads PyTorch intra-op threads (determinism holds for a fixed count)
      * @param evalEvery measure held-out accuracy every this many steps (0: only at the end)
      * @param evalScenes held-out scenes per measurement
+     * @param channels the channels of {@code conv1..conv5}, overriding the width's (empty: from the width), e.g.
+     *                 16, 32, 48, 8, 64 for a {@code conv4} narrower than the world has part types
      */
     public record Config(long seed, int width, int steps, int batch, double learningRate, int threads, int evalEvery,
-            int evalScenes) {
+            int evalScenes, List<Integer> channels) {
         public Config {
-            if (width < 1 || steps < 0 || batch < 1 || learningRate <= 0 || threads < 1 || evalScenes < 0) {
+            channels = List.copyOf(channels);
+            if (width < 1 || steps < 0 || batch < 1 || learningRate <= 0 || threads < 1 || evalScenes < 0
+                    || !(channels.isEmpty() || channels.size() == OrganismNet.CONVS.size())
+                    || channels.stream().anyMatch(c -> c < 1)) {
                 throw new IllegalArgumentException("bad training settings: " + this);
             }
+        }
+
+        /** Settings with the channels of base width {@code width}. */
+        public Config(long seed, int width, int steps, int batch, double learningRate, int threads, int evalEvery,
+                int evalScenes) {
+            this(seed, width, steps, batch, learningRate, threads, evalEvery, evalScenes, List.of());
         }
 
         /** The settings of the committed organism, for a given seed. */
         public static Config defaults(long seed) {
             return new Config(seed, 16, 1800, 64, 2e-3, 1, 300, 1000);
+        }
+
+        /** The channels of {@code conv1..conv5} these settings train. */
+        public int[] convChannels() {
+            return channels.isEmpty() ? OrganismNet.channels(width)
+                    : channels.stream().mapToInt(Integer::intValue).toArray();
         }
     }
 
@@ -91,7 +108,7 @@ public final class OrganismTrainer {
         Engine engine = Engine.getEngine("PyTorch");
         engine.setRandomSeed((int) cfg.seed());
         JniUtils.setNumThreads(cfg.threads());
-        OrganismNet net = OrganismNet.initial(cfg.width(), World.CLASSES.size(), cfg.seed());
+        OrganismNet net = OrganismNet.initial(cfg.convChannels(), World.CLASSES.size(), cfg.seed());
         List<String> names = net.parameterNames();
         float[] losses = new float[cfg.steps()];
         long start = System.currentTimeMillis();

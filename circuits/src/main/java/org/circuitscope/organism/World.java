@@ -72,6 +72,27 @@ public final class World {
         return build(seed, index, label, r);
     }
 
+    /**
+     * The part types the world plants in its objects: every class's part names, in class order, each once (22:
+     * body, window, wheel, frame, ...; parts shared by classes, such as the car's and the bicycle's wheel, are one
+     * type). Read from the objects as drawn, so it is the same list the scenes' {@link Scene#parts()} name.
+     */
+    public static List<String> parts() {
+        return PartTypes.ALL;
+    }
+
+    private static final class PartTypes {
+        static final List<String> ALL;
+
+        static {
+            java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+            for (String c : CLASSES) {
+                names.addAll(scene(0, 0, c).partNames());
+            }
+            ALL = List.copyOf(names);
+        }
+    }
+
     static void requireClass(String label) {
         if (!CLASSES.contains(label)) {
             throw new IllegalArgumentException("unknown class '" + label + "'; the classes are " + CLASSES);

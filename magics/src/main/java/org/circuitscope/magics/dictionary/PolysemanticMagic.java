@@ -23,7 +23,7 @@ import org.circuitscope.model.Unit;
  * pattern (k-means) as facets, beside a diversity visualisation. Given a layer instead of a neuron, the layer's most
  * polysemantic channel on the data (the highest score among channels positive on at least 1% of the sampled
  * positions). {@code --features F} adds the F features of largest share, each with its visualisation and top
- * examples. Without {@code --dictionary}, the session's one dictionary on that layer.
+ * examples. Without {@code --dictionary}, the session's one dictionary on that layer of that model.
  */
 public final class PolysemanticMagic implements Magic {
     static final Set<String> OPTIONS = Set.of("dictionary", "data", "images", "examples", "clusters", "vis-steps",
@@ -95,8 +95,10 @@ public final class PolysemanticMagic implements Magic {
             return registry.get(a.get("dictionary"));
         }
         String layer = model.layers().get(neuron.layer()).name();
+        // a dictionary learnt on a layer of the same name in another model is not this neuron's
         List<FeatureDictionary> on = registry.all().values().stream()
-                .filter(d -> model.layers().contains(d.layer()) && model.layers().get(d.layer()).name().equals(layer))
+                .filter(d -> d.model().equals(model.name()) && model.layers().contains(d.layer())
+                        && model.layers().get(d.layer()).name().equals(layer))
                 .toList();
         if (on.size() == 1) {
             return on.get(0);
