@@ -108,14 +108,12 @@ public final class OrtExecutor implements AutoCloseable {
     /** One cached session, with how many runs use it; closed when retired and unused. */
     private final class Entry {
         final OrtSession session;
-        final String input;
         int users;
         boolean retired;
         volatile boolean verified;
 
         Entry(OrtSession session) {
             this.session = session;
-            this.input = session.getInputNames().iterator().next();
         }
 
         void closeIfDone() {
@@ -230,6 +228,9 @@ public final class OrtExecutor implements AutoCloseable {
 
     private Map<String, NDArray> runSession(Entry e, NDArray x, List<String> layers, NDManager manager)
             throws OrtException {
+        if (x.getDataType() != DataType.FLOAT32) {
+            throw new Refused("the input is " + x.getDataType() + ", not float32");
+        }
         ByteBuffer data = x.toByteBuffer(true);
         if (!data.isDirect()) {
             ByteBuffer direct = ByteBuffer.allocateDirect(data.remaining()).order(ByteOrder.nativeOrder());
@@ -241,7 +242,7 @@ public final class OrtExecutor implements AutoCloseable {
         OnnxTensor in = OnnxTensor.createTensor(env(), data.asFloatBuffer(), x.getShape().getShape());
         openValues.incrementAndGet();
         try {
-            OrtSession.Result r = e.session.run(Map.of(e.input, in), new TreeSet<>(layers));
+            OrtSession.Result r = e.session.run(Map.of(imageInput, in), new TreeSet<>(layers));
             openValues.incrementAndGet();
             try {
                 for (String l : layers) {
