@@ -53,6 +53,10 @@ class OrtExecutorTest {
         return out;
     }
 
+    private static ForwardComparison.Difference max(ForwardComparison.Difference a, ForwardComparison.Difference b) {
+        return new ForwardComparison.Difference(Math.max(a.ofScale(), b.ofScale()), Math.max(a.ofValue(), b.ofValue()));
+    }
+
     @Test
     void organismActivationsEqualTheDjlGraphAtEveryLayer() {
         try (Model m = Models.load("organism")) {
@@ -66,9 +70,9 @@ class OrtExecutorTest {
             ActivationResult ort = Activations.of(m).layers(layers).reduce(Reduce.NONE).batchSize(3)
                     .forward(Forward.ORT).run(few);
             assertEquals(before + 2, m.onnxRuntime().runs(), "two batches on ONNX Runtime");
-            double worst = ForwardComparison.activations(djl, ort);
+            ForwardComparison.Difference worst = ForwardComparison.activations(djl, ort);
             System.out.printf("organism, %d layers %s at every position, 6 scenes: largest relative difference "
-                    + "ORT vs DJL %.2g%n", layers.size(), layers, worst);
+                    + "ORT vs DJL %s%n", layers.size(), layers, worst);
             ImageSource scenes = ImageList.copyOf(World.scenes(2024, 24));
             // the default (no property set) is auto: ONNX Runtime
             long runs = m.onnxRuntime().runs();
@@ -91,9 +95,9 @@ class OrtExecutorTest {
                         .forward(Forward.DJL).runAll(scenes, Progress.NONE);
                 List<ExamplesResult> ort = DatasetExamples.of(m, units).k(6).negative(negative).batchSize(16)
                         .forward(Forward.ORT).runAll(scenes, Progress.NONE);
-                double worst = ForwardComparison.examples(djl, ort);
+                ForwardComparison.Difference worst = ForwardComparison.examples(djl, ort);
                 System.out.printf("organism examples (%s) of %s: same ids and positions, largest relative "
-                        + "difference %.2g%n", negative ? "bottom" : "top", units, worst);
+                        + "difference %s%n", negative ? "bottom" : "top", units, worst);
             }
             assertTrue(m.onnxRuntime().runs() >= 12);
         }
@@ -110,26 +114,26 @@ class OrtExecutorTest {
                     .forward(Forward.DJL).run(images);
             ActivationResult ort = Activations.of(m).layers(layers).reduce(Reduce.MAX).batchSize(16)
                     .forward(Forward.ORT).run(images);
-            double worstMax = ForwardComparison.activations(djl, ort);
+            ForwardComparison.Difference worstMax = ForwardComparison.activations(djl, ort);
             // whole maps of an intermediate layer and the output, at every position
             List<String> maps = List.of("fire3/concat", out);
-            double worstMaps = ForwardComparison.activations(
+            ForwardComparison.Difference worstMaps = ForwardComparison.activations(
                     Activations.of(m).layers(maps).reduce(Reduce.NONE).batchSize(8).limit(8).forward(Forward.DJL)
                             .run(images),
                     Activations.of(m).layers(maps).reduce(Reduce.NONE).batchSize(8).limit(8).forward(Forward.ORT)
                             .run(images));
             List<Unit> units = List.of(Unit.parse("fire2/concat:20"), Unit.parse("conv1:5"),
                     Unit.parse("fire4/concat:12@10,10"), Unit.parse(out + ":7"));
-            double worstExamples = 0;
+            ForwardComparison.Difference worstExamples = new ForwardComparison.Difference(0, 0);
             for (boolean negative : new boolean[] {false, true}) {
-                worstExamples = Math.max(worstExamples, ForwardComparison.examples(
+                worstExamples = max(worstExamples, ForwardComparison.examples(
                         DatasetExamples.of(m, units).k(5).negative(negative).batchSize(16).forward(Forward.DJL)
                                 .runAll(images, Progress.NONE),
                         DatasetExamples.of(m, units).k(5).negative(negative).batchSize(16).forward(Forward.ORT)
                                 .runAll(images, Progress.NONE)));
             }
-            System.out.printf("SqueezeNet, 32 ImageNet samples: largest relative difference ORT vs DJL %.2g (maxima "
-                    + "of %s), %.2g (whole maps of %s), %.2g (examples of %s)%n", worstMax, layers, worstMaps, maps,
+            System.out.printf("SqueezeNet, 32 ImageNet samples: largest relative difference ORT vs DJL %s (maxima "
+                    + "of %s), %s (whole maps of %s), %s (examples of %s)%n", worstMax, layers, worstMaps, maps,
                     worstExamples, units);
             assertTrue(m.onnxRuntime().sessionsCreated() >= 3);
             assertEquals(0, m.onnxRuntime().openValues());
@@ -144,11 +148,11 @@ class OrtExecutorTest {
             ImageSource images = ImageList.copyOf(folder.limit(8));
             List<String> layers = List.of("fire3/concat", m.outputs().get(0));
             assertEquals(Forward.ORT, m.forwardChoice(layers, Forward.AUTO).engine());
-            double worst = ForwardComparison.activations(
+            ForwardComparison.Difference worst = ForwardComparison.activations(
                     Activations.of(m).layers(layers).reduce(Reduce.MAX).batchSize(4).forward(Forward.DJL).run(images),
                     Activations.of(m).layers(layers).reduce(Reduce.MAX).batchSize(4).forward(Forward.ORT)
                             .run(images));
-            System.out.printf("SqueezeNet at 160x160 (the file declares 224): largest relative difference %.2g%n",
+            System.out.printf("SqueezeNet at 160x160 (the file declares 227): largest relative difference %s%n",
                     worst);
         }
     }
@@ -224,7 +228,8 @@ class OrtExecutorTest {
             ImageSource images = ImageList.copyOf(ImageFolder.of(SharedFixtures.imagenetSamples()).limit(4));
             ActivationResult auto = Activations.of(m).layers(layer).batchSize(4).run(images);
             ActivationResult djl = Activations.of(m).layers(layer).batchSize(4).forward(Forward.DJL).run(images);
-            assertEquals(0.0, ForwardComparison.activations(djl, auto), "the same DJL graph, the same floats");
+            assertEquals(new ForwardComparison.Difference(0, 0), ForwardComparison.activations(djl, auto),
+                    "the same DJL graph, the same floats");
             ModelException forced = assertThrows(ModelException.class,
                     () -> Activations.of(m).layers(layer).forward(Forward.ORT).run(images));
             assertTrue(forced.getMessage().contains("cannot run on ONNX Runtime"), forced.getMessage());
@@ -241,7 +246,7 @@ class OrtExecutorTest {
             assertNull(shuffled.onnxRuntime());
             ImageSource scenes = ImageList.copyOf(World.scenes(5, 16));
             ActivationResult r = Activations.of(shuffled).layers("conv3").batchSize(8).run(scenes);
-            assertEquals(0.0, ForwardComparison.activations(
+            assertEquals(new ForwardComparison.Difference(0, 0), ForwardComparison.activations(
                     Activations.of(shuffled).layers("conv3").batchSize(8).forward(Forward.DJL).run(scenes), r));
             // the shuffled copy computes other numbers than the file: it must not have run the file
             ActivationResult original = Activations.of(m).layers("conv3").batchSize(8).run(scenes);
@@ -267,7 +272,7 @@ class OrtExecutorTest {
             ActivationResult auto;
             ImageSource images = ImageList.of(org.circuitscope.activations.SmallModels.randomImages(6, 16, 3));
             auto = Activations.of(m).layers("gelu").reduce(Reduce.MEAN).batchSize(3).run(images);
-            assertEquals(0.0, ForwardComparison.activations(
+            assertEquals(new ForwardComparison.Difference(0, 0), ForwardComparison.activations(
                     Activations.of(m).layers("gelu").reduce(Reduce.MEAN).batchSize(3).forward(Forward.DJL)
                             .run(images), auto));
             Forward.Choice c = m.forwardChoice(List.of("gelu"), Forward.AUTO);

@@ -22,7 +22,7 @@ import tech.tablesaw.api.Table;
 /**
  * {@code %activations} and {@code %examples} on SqueezeNet, as typed in a notebook, give the same tables with
  * {@code -Dcircuitscope.forward=djl} (libtorch) and {@code =ort} (ONNX Runtime): the same rows, images, layers,
- * channels and example positions, values within 1e-5 of their magnitude.
+ * channels and example positions, values within 1e-5 of the layer's scale.
  */
 class ForwardExecutorMagicTest {
     private final InMemoryContext context = new InMemoryContext();
@@ -54,19 +54,21 @@ class ForwardExecutorMagicTest {
         Table b = (Table) context.variables.get("ort");
         assertEquals(a.rowCount(), b.rowCount());
         assertEquals(24 * (96 + 128 + 512 + 1000), a.rowCount());
-        double worst = ForwardComparison.activations(djl, ort);
+        ForwardComparison.Difference worst = ForwardComparison.activations(djl, ort);
 
         String unit = "fire4/concat:12 " + samples + " --k 4 --limit 32 --batch 16";
-        double worstExamples = 0;
+        ForwardComparison.Difference worstExamples = new ForwardComparison.Difference(0, 0);
         for (String line : List.of(unit, unit + " --negative", "conv1:7@50,60 " + samples + " --k 3 --limit 32")) {
             ExamplesResult x = (ExamplesResult) with("djl", new ExamplesMagic(), line);
             ExamplesResult y = (ExamplesResult) with("ort", new ExamplesMagic(), line);
-            worstExamples = Math.max(worstExamples, ForwardComparison.examples(List.of(x), List.of(y)));
+            ForwardComparison.Difference d = ForwardComparison.examples(List.of(x), List.of(y));
+            worstExamples = new ForwardComparison.Difference(Math.max(worstExamples.ofScale(), d.ofScale()),
+                    Math.max(worstExamples.ofValue(), d.ofValue()));
             assertEquals(x.table().columnNames(), y.table().columnNames());
             assertEquals(x.table().stringColumn("image").asList(), y.table().stringColumn("image").asList(), line);
         }
         assertTrue(m.onnxRuntime().runs() >= before + 3 + 6);
         System.out.printf("%%activations on SqueezeNet (24 images, 4 layers) djl vs ort: largest relative difference "
-                + "%.2g; %%examples: same images and positions, %.2g%n", worst, worstExamples);
+                + "%s; %%examples: same images and positions, %s%n", worst, worstExamples);
     }
 }
