@@ -54,6 +54,11 @@ public final class OnnxSource {
         return b;
     }
 
+    /** The SHA-256 of the bytes, in hex: the same file or bytes loaded again have the same. */
+    public String digest() {
+        return java.util.HexFormat.of().formatHex(digest);
+    }
+
     /** The file's folder (where ONNX external data would live), or null for bytes. */
     public Path folder() {
         return file == null ? null : file.getParent();

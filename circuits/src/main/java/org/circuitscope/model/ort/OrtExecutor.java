@@ -48,7 +48,7 @@ import org.circuitscope.onnx.proto.Onnx.ModelProto;
  *
  * <p>The first run of every new session is checked against the model's own graph on the same batch: every layer
  * must agree within 1e-4 of its largest magnitude (at least 1), or the session is dropped and that layer set runs
- * on DJL from then on. So a file whose semantics in ONNX Runtime differ from circuitscope's reading of it falls back
+ * on DJL from then on (a layer set that passed is not checked again in this JVM for the same file bytes). So a file whose semantics in ONNX Runtime differ from circuitscope's reading of it falls back
  * to DJL rather than giving other numbers. Not run here at all (the caller runs DJL, silently under
  * {@link Forward#AUTO}, with this reason under {@link Forward#ORT}): models not imported from ONNX (TensorFlow
  * GraphDef, TensorFlow Lite, TorchScript), models with derived weights ({@code withShuffledWeights}), files with
@@ -69,6 +69,11 @@ public final class OrtExecutor implements AutoCloseable {
     static final float VERIFY_TOLERANCE = 1e-4f;
 
     private static volatile OrtEnvironment environment;
+    /**
+     * The layer sets whose first batch agreed with the DJL graph, by file digest: a model loaded again from the same
+     * bytes (each Spark job loads its broadcast model anew) is not checked again.
+     */
+    private static final Set<String> VERIFIED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final String modelName;
     private final OnnxSource source;
@@ -209,8 +214,12 @@ public final class OrtExecutor implements AutoCloseable {
         Entry e = acquire(key);
         try {
             Map<String, NDArray> out = runSession(e, x, layers, manager);
+            if (!e.verified && VERIFIED.contains(verifiedKey(key))) {
+                e.verified = true;
+            }
             if (!e.verified) {
                 verify(key, e, x, out, reference);
+                VERIFIED.add(verifiedKey(key));
             }
             runs.incrementAndGet();
             return out;
@@ -331,6 +340,10 @@ public final class OrtExecutor implements AutoCloseable {
                     layer, diff, scale);
         }
         return null;
+    }
+
+    private String verifiedKey(Key key) {
+        return source.digest() + " " + key.layers + " " + Arrays.toString(key.item) + " " + reshapeTargets.size();
     }
 
     private Key key(List<String> layers, long[] input) {
