@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Dataset activations of SqueezeNet at batch 16, in images/s: the single-JVM path, Spark local[1] and local[2], and
+# Dataset activations of SqueezeNet at batch 16, in images/s: the single-JVM path forced onto DJL and on its default
+# (the ONNX Runtime executor), Spark local[1] and local[2], and
 # ONNX Runtime (Java) on the same file, in one run (ThroughputBenchmark). Prints the load average before and after:
 # compare figures only from a quiet machine (load below 0.5).
 # usage: benchmarks/throughput/run.sh [images=96] [runs=3]

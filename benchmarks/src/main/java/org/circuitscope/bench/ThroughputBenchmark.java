@@ -24,6 +24,7 @@ import org.circuitscope.data.Sample;
 import org.circuitscope.model.InputSpec;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.Models;
+import org.circuitscope.model.ort.Forward;
 import org.circuitscope.onnx.proto.Onnx;
 import org.circuitscope.spark.ModelBytes;
 import org.circuitscope.spark.Results;
@@ -33,14 +34,17 @@ import org.circuitscope.spark.SparkJobs;
 import org.circuitscope.tensor.Tensor;
 
 /**
- * Dataset activations of SqueezeNet at batch 16, in images per second, four ways in one run: the single-JVM path
- * ({@link Activations} in this thread), Spark local[1] and local[2] ({@link SparkJobs}, the model broadcast and
- * loaded once per executor), and ONNX Runtime's Java API on the same file and the same preprocessed batches. Every
- * path decodes the same JPEGs with the same decoder, resizes them the same way and records the softmax output
- * (the file's own output, 1000 values per image); the ONNX Runtime and Spark outputs are checked against the single-JVM ones. Each path runs
- * once untimed (warm-up: libraries, model load, JIT), then {@code runs} timed passes; prints the median and the
- * range, with the machine's load average before and after (/proc/loadavg) — figures from a machine with load above
- * 0.5 are not comparable with a quiet one.
+ * Dataset activations of SqueezeNet at batch 16, in images per second, five ways in one run: the single-JVM path
+ * ({@link Activations} in this thread) forced onto DJL/libtorch ({@link Forward#DJL}) and as it runs by default
+ * (forward passes without gradients on the ONNX Runtime executor, {@link org.circuitscope.model.ort.OrtExecutor}),
+ * ONNX Runtime's Java API on the same file and the same preprocessed batches (the peer a user would pick for
+ * inference), and Spark local[1] and local[2] ({@link SparkJobs}, the model broadcast and loaded once per executor,
+ * on the default path). Every path decodes the same JPEGs with the same decoder, resizes them the same way and
+ * records the file's first output (1000 values per image); every other path's outputs are checked against the DJL
+ * ones. Each path runs once untimed (warm-up: libraries, model load, sessions, JIT), then {@code runs} timed passes;
+ * prints the median and the range, the ratios single-JVM (default) / ONNX Runtime and local[2] / local[1], with the
+ * machine's load average before and after (/proc/loadavg) — figures from a machine with load above 0.5 are not
+ * comparable with a quiet one.
  *
  * <p>Usage: ThroughputBenchmark <squeezenet.onnx> <image folder> [images=96] [runs=3]
  */
@@ -56,11 +60,15 @@ public final class ThroughputBenchmark {
                 + " cores); " + n + " images, batch " + BATCH + ", " + runs + " timed runs per path");
         List<String[]> rows = new ArrayList<>();
         float[][] reference;
+        double defaultRate;
+        double ortRate;
+        double[] sparkRate = new double[3];
         try (Model model = Models.loadFile(onnx, null)) {
             // the file's own output (SqueezeNet's softmax), which ONNX Runtime returns too
             String out = model.outputs().get(0);
             ImageSource source = folder.limit(n);
-            Activations job = Activations.of(model).layers(out).reduce(Reduce.MAX).batchSize(BATCH);
+            Activations job = Activations.of(model).layers(out).reduce(Reduce.MAX).batchSize(BATCH)
+                    .forward(Forward.DJL);
             ActivationResult first = job.run(source);
             int channels = (int) model.layers().get(out).channels();
             reference = new float[n][channels];
@@ -71,7 +79,23 @@ public final class ThroughputBenchmark {
                 }
             }
             double[] single = time(runs, () -> check(job.run(source), out, n));
-            rows.add(row("single JVM (circuitscope, DJL PyTorch)", n, single));
+            rows.add(row("single JVM, DJL/libtorch (forced)", n, single));
+
+            // the default path: Forward.AUTO, which must pick the ONNX Runtime executor for this file
+            Activations auto = Activations.of(model).layers(out).reduce(Reduce.MAX).batchSize(BATCH);
+            Forward.Choice choice = model.forwardChoice(List.of(out), Forward.AUTO);
+            if (choice.engine() != Forward.ORT) {
+                throw new IllegalStateException("the default path does not run on ONNX Runtime: " + choice);
+            }
+            long ortRuns = model.onnxRuntime().runs();
+            compare("single JVM (default: " + choice + ")", reference, rows(auto.run(source), out, n, channels));
+            if (model.onnxRuntime().runs() == ortRuns) {
+                throw new IllegalStateException("the default path ran no batch on ONNX Runtime");
+            }
+            double[] viaOrt = time(runs, () -> check(auto.run(source), out, n));
+            String[] defaultRow = row("single JVM, default (ONNX Runtime executor)", n, viaOrt);
+            rows.add(defaultRow);
+            defaultRate = Double.parseDouble(defaultRow[1]);
 
             InputSpec spec = model.input();
             OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -81,8 +105,10 @@ public final class ThroughputBenchmark {
                 float[][] ort = ortRows(env, session, input, spec, source, n);
                 compare("ONNX Runtime", reference, ort);
                 double[] t = time(runs, () -> ortRows(env, session, input, spec, source, n));
-                rows.add(row("ONNX Runtime " + OrtEnvironment.class.getPackage().getImplementationVersion()
-                        + " (Java, default threads)", n, t));
+                String[] peer = row("ONNX Runtime " + OrtEnvironment.class.getPackage().getImplementationVersion()
+                        + " (Java, default threads)", n, t);
+                rows.add(peer);
+                ortRate = Double.parseDouble(peer[1]);
             }
 
             for (int threads : new int[] {1, 2}) {
@@ -97,8 +123,10 @@ public final class ThroughputBenchmark {
                             throw new IllegalStateException("Spark read " + a.images() + " of " + n);
                         }
                     });
-                    rows.add(row("Spark local[" + threads + "] (" + threads + " partition" + (threads > 1 ? "s" : "")
-                            + ")", n, t));
+                    String[] r = row("Spark local[" + threads + "] (" + threads + " partition"
+                            + (threads > 1 ? "s" : "") + ", default path)", n, t);
+                    rows.add(r);
+                    sparkRate[threads] = Double.parseDouble(r[1]);
                 }
             }
 
@@ -108,7 +136,24 @@ public final class ThroughputBenchmark {
         for (String[] r : rows) {
             System.out.printf(Locale.ROOT, "%-48s %12s %22s%n", r[0], r[1], r[2]);
         }
+        System.out.printf(Locale.ROOT, "ratio single JVM (default) / ONNX Runtime: %.2f (goal >= 1.0)%n",
+                defaultRate / ortRate);
+        System.out.printf(Locale.ROOT, "ratio Spark local[2] / local[1]: %.2f (goal >= 1.7)%n",
+                sparkRate[2] / sparkRate[1]);
         System.out.println("load after: " + load());
+    }
+
+    /** The reduced output of every image, as rows. */
+    static float[][] rows(ActivationResult r, String out, int n, int channels) {
+        check(r, out, n);
+        float[][] rows = new float[n][channels];
+        for (int c = 0; c < channels; c++) {
+            float[] col = r.column(out + ":" + c);
+            for (int i = 0; i < n; i++) {
+                rows[i][c] = col[i];
+            }
+        }
+        return rows;
     }
 
     interface Run {
@@ -150,10 +195,10 @@ public final class ThroughputBenchmark {
                 worst = Math.max(worst, Math.abs(want[i][c] - got[i][c]));
             }
         }
-        System.out.printf(Locale.ROOT, "%s: largest difference from the single-JVM activations %.2g over %d images "
+        System.out.printf(Locale.ROOT, "%s: largest difference from the DJL activations %.2g over %d images "
                 + "× %d channels%n", what, worst, want.length, want[0].length);
         if (want.length != got.length || worst > 1e-4) {
-            throw new IllegalStateException(what + " disagrees with the single-JVM path");
+            throw new IllegalStateException(what + " disagrees with the DJL path");
         }
     }
 

@@ -18,6 +18,7 @@ import org.circuitscope.data.Sample;
 import org.circuitscope.model.Layer;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.ModelException;
+import org.circuitscope.model.ort.Forward;
 import org.circuitscope.progress.Progress;
 import org.circuitscope.tensor.Tensor;
 
@@ -27,7 +28,8 @@ import org.circuitscope.tensor.Tensor;
  * The source is walked lazily, one batch at a time; only the (reduced) numbers are kept, in primitive arrays, so
  * memory grows with images × channels, not with images × layer size. Each batch's native arrays are freed before
  * the next batch starts. An interrupt ({@code progress.cancelled()}) stops at the next batch and returns the rows
- * so far, marked partial.
+ * so far, marked partial. The forward passes take no gradient, so they run on ONNX Runtime when the model can
+ * (the same values; {@link #forward(Forward)}, {@link org.circuitscope.model.ort.OrtExecutor}).
  */
 public final class Activations {
     /** At most this many numbers are kept (so a table fits in memory); more stops the run with a partial table. */
@@ -40,6 +42,7 @@ public final class Activations {
     private int limit = -1;
     private long maxValues = DEFAULT_MAX_VALUES;
     private Map<String, ? extends org.circuitscope.model.Unit.FeatureBasis> dictionaries = Map.of();
+    private Forward forward;
 
     private Activations(Model model) {
         this.model = model;
@@ -95,6 +98,15 @@ public final class Activations {
         return this;
     }
 
+    /**
+     * Which executor runs the forward passes ({@link Forward}): by default the system property
+     * {@code circuitscope.forward} (auto: ONNX Runtime when the model can run there, else DJL).
+     */
+    public Activations forward(Forward executor) {
+        this.forward = executor;
+        return this;
+    }
+
     public ActivationResult run(ImageSource source) {
         return run(source, Progress.NONE);
     }
@@ -111,6 +123,7 @@ public final class Activations {
             resolved.add(model.layers().get(view != null ? view.layer() : l));
         }
         Features features = Features.of(layers, resolved, reduce, views);
+        Forward executor = forward != null ? forward : Forward.configured();
         ImageSource src = limit >= 0 ? source.limit(limit) : source;
         OptionalInt size = src.size();
         long total = size.isPresent() ? size.getAsInt() : 0;
@@ -149,7 +162,7 @@ public final class Activations {
                 for (Sample s : batch) {
                     images.add(s.image());
                 }
-                float[][] perLayer = features.compute(model, images);
+                float[][] perLayer = features.compute(model, images, executor);
                 for (int i = 0; i < batch.size(); i++) {
                     features.fill(perLayer, i, row);
                     out.add(batch.get(i).id(), batch.get(i).label(), row);
@@ -255,12 +268,12 @@ public final class Activations {
          * (max over positions, the centre position), so only N×C numbers leave native memory; the whole map for
          * MEAN (averaged here in double precision) and NONE. The batch's native arrays are freed on return.
          */
-        float[][] compute(Model model, List<BufferedImage> images) {
+        float[][] compute(Model model, List<BufferedImage> images, Forward executor) {
             float[][] out = new float[layerNames.size()][];
             Tensor in = model.input().images(images);
             try (NDManager m = model.newManager()) {
                 NDArray x = m.create(in.data(), new Shape(in.shape()));
-                Map<String, NDArray> acts = model.forward(x, sources.stream().distinct().toList());
+                Map<String, NDArray> acts = model.infer(x, sources.stream().distinct().toList(), executor);
                 for (int l = 0; l < layerNames.size(); l++) {
                     NDArray a = acts.get(sources.get(l));
                     if (views.get(l) != null) {

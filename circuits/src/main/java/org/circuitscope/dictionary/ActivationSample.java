@@ -91,7 +91,8 @@ public record ActivationSample(INDArray vectors, int[] image, int[] position, in
                 try (NDManager m = model.newManager()) {
                     Tensor in = model.input().images(images);
                     NDArray x = m.create(in.data(), new Shape(in.shape()));
-                    Map<String, NDArray> acts = model.forward(x, List.of(l.name()));
+                    // no gradient: on ONNX Runtime when the model can (Model.infer), as the dataset jobs
+                    Map<String, NDArray> acts = model.infer(x, List.of(l.name()));
                     NDArray a = acts.get(l.name());
                     d = (a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false)).toFloatArray();
                 }

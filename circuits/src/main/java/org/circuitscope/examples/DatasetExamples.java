@@ -23,6 +23,7 @@ import org.circuitscope.model.LayerGraph;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.ModelException;
 import org.circuitscope.model.Unit;
+import org.circuitscope.model.ort.Forward;
 import org.circuitscope.ops.OpSet;
 import org.circuitscope.progress.Progress;
 import org.circuitscope.tensor.Tensor;
@@ -35,6 +36,8 @@ import org.circuitscope.tensor.Tensor;
  * example carries the box of input pixels the unit's receptive field covers at the position of its extreme value.
  * Asked for the most negative examples of a layer that follows a ReLU (where nothing is negative), the unit is read
  * before the ReLU: through Relu, and through Concat to the input that holds the channel ({@link #preRelu}).
+ * The forward passes take no gradient, so they run on ONNX Runtime when the model can (the same values;
+ * {@link #forward(Forward)}, {@link org.circuitscope.model.ort.OrtExecutor}).
  */
 public final class DatasetExamples {
     private final Model model;
@@ -44,6 +47,7 @@ public final class DatasetExamples {
     private boolean preRelu = true;
     private int batchSize = 32;
     private int limit = -1;
+    private Forward forward;
 
     private DatasetExamples(Model model, List<Unit> units) {
         if (units.isEmpty()) {
@@ -99,6 +103,15 @@ public final class DatasetExamples {
         return this;
     }
 
+    /**
+     * Which executor runs the forward passes ({@link Forward}): by default the system property
+     * {@code circuitscope.forward} (auto: ONNX Runtime when the model can run there, else DJL).
+     */
+    public DatasetExamples forward(Forward executor) {
+        this.forward = executor;
+        return this;
+    }
+
     public ExamplesResult run(ImageSource source) {
         return run(source, Progress.NONE);
     }
@@ -123,6 +136,7 @@ public final class DatasetExamples {
         long seen = 0;
         boolean partial = false;
         Iterator<Sample> it = src.iterator();
+        Forward executor = forward != null ? forward : Forward.configured();
         try {
             while (true) {
                 if (progress.cancelled()) {
@@ -140,7 +154,7 @@ public final class DatasetExamples {
                 Tensor in = model.input().images(images);
                 try (NDManager m = model.newManager()) {
                     NDArray x = m.create(in.data(), new Shape(in.shape()));
-                    Map<String, NDArray> acts = model.forward(x, Arrays.asList(layerNames));
+                    Map<String, NDArray> acts = model.infer(x, Arrays.asList(layerNames), executor);
                     for (Tracked t : tracked) {
                         NDArray a = acts.get(t.layer.name());
                         Candidate[] scored = t.score(a.getDataType() == DataType.FLOAT32 ? a

@@ -23,6 +23,9 @@ import org.circuitscope.graph.Graph;
 import org.circuitscope.graph.Node;
 import org.circuitscope.graph.UnsupportedVariantException;
 import org.circuitscope.graph.Value;
+import org.circuitscope.model.ort.Forward;
+import org.circuitscope.model.ort.OnnxSource;
+import org.circuitscope.model.ort.OrtExecutor;
 import org.circuitscope.onnx.OnnxImporter;
 import org.circuitscope.tensor.Tensor;
 
@@ -47,6 +50,11 @@ public final class Model implements AutoCloseable, Displayable {
     private final Map<String, String> aliases = new HashMap<>();
     /** Parameters not tied to a graph node (a TorchScript module's), by name. */
     private final Map<String, NDArray> extraParameters;
+    /** The ONNX file the graph was imported from, unmodified; null when there is none (then {@link #noOnnx} says why). */
+    private final OnnxSource onnx;
+    private final String noOnnx;
+    /** Forward passes without gradients on ONNX Runtime (made on first use, closed with the model). */
+    private OrtExecutor ort;
     private volatile boolean closed;
 
     /** What an importer read from a file, before circuitscope prepares it into a model. */
@@ -62,8 +70,10 @@ public final class Model implements AutoCloseable, Displayable {
     private Model(String name, String source, Graph graph, InputSpec input, long[] declaredShape, String inputOrigin,
                   List<String> labels,
                   Map<String, String> metadata, Map<String, NDArray> extraParameters, SharedWeights weights,
-                  NDManager manager) {
+                  NDManager manager, OnnxSource onnx, String noOnnx) {
         this.name = name;
+        this.onnx = onnx;
+        this.noOnnx = noOnnx;
         this.source = source;
         this.graph = graph;
         this.input = input;
@@ -91,6 +101,11 @@ public final class Model implements AutoCloseable, Displayable {
      */
     public static Model of(String name, String source, Imported imported, InputSpec spec, List<String> labels,
                            NDManager manager) {
+        return of(name, source, imported, spec, labels, manager, null, "it was not imported from an ONNX file");
+    }
+
+    private static Model of(String name, String source, Imported imported, InputSpec spec, List<String> labels,
+                            NDManager manager, OnnxSource onnx, String noOnnx) {
         try {
             InputSpec declared = defaultSpec(imported.inputShape());
             InputSpec chosen;
@@ -109,7 +124,7 @@ public final class Model implements AutoCloseable, Displayable {
             Graph prepared = BatchGeneralisation.apply(imported.graph().foldConstants(manager), manager);
             List<String> chosenLabels = labels != null && !labels.isEmpty() ? labels : imported.labels();
             return new Model(name, source, prepared, chosen, imported.inputShape(), origin, chosenLabels, imported.metadata(),
-                    imported.extraParameters(), new SharedWeights(manager), manager);
+                    imported.extraParameters(), new SharedWeights(manager), manager, onnx, noOnnx);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -136,15 +151,17 @@ public final class Model implements AutoCloseable, Displayable {
 
     /** As {@link #fromOnnx(Path, String, InputSpec)}, with class labels that replace the file's own. */
     public static Model fromOnnx(Path file, String name, InputSpec spec, List<String> labels) {
+        byte[] bytes = Models.readFile(file);
         NDManager manager = DjlSetup.engine().newBaseManager();
         OnnxImporter.Imported imported;
         try {
-            imported = OnnxImporter.load(file, manager);
+            imported = OnnxImporter.build(OnnxImporter.parse(bytes, file.getFileName().toString()),
+                    file.toAbsolutePath().getParent(), manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
-        return of(name, file.toString(), onnx(imported), spec, labels, manager);
+        return of(name, file.toString(), onnx(imported), spec, labels, manager, OnnxSource.ofFile(file, bytes), null);
     }
 
     public static Model fromOnnx(byte[] bytes, String name, InputSpec spec) {
@@ -156,7 +173,7 @@ public final class Model implements AutoCloseable, Displayable {
             manager.close();
             throw e;
         }
-        return of(name, name, onnx(imported), spec, List.of(), manager);
+        return of(name, name, onnx(imported), spec, List.of(), manager, OnnxSource.ofBytes(bytes), null);
     }
 
     private static Imported onnx(OnnxImporter.Imported imported) {
@@ -295,7 +312,8 @@ public final class Model implements AutoCloseable, Displayable {
             }
             Graph g = new Graph(graph.input(), consts, graph.nodes(), graph.outputs());
             return new Model(name + "-shuffled" + seed, source, g, input, declaredShape, inputOrigin, labels,
-                    metadata, Map.of(), new SharedWeights(m), m);
+                    metadata, Map.of(), new SharedWeights(m), m, null, "its weights are shuffled "
+                    + "(withShuffledWeights), not the file's");
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -307,7 +325,7 @@ public final class Model implements AutoCloseable, Displayable {
         NDManager sub = weights.manager().newSubManager();
         try {
             return new Model(name, source, graph, spec, declaredShape, origin, classLabels, metadata, extraParameters,
-                    weights, sub);
+                    weights, sub, onnx, noOnnx);
         } catch (RuntimeException e) {
             sub.close();
             weights.release();
@@ -404,6 +422,108 @@ public final class Model implements AutoCloseable, Displayable {
             out.put(wanted.next(), raw.get(n));
         }
         return out;
+    }
+
+    /**
+     * The forward pass of a job that takes no gradient (dataset activations and examples): the same values as
+     * {@link #forward(NDArray, Collection)}, computed on ONNX Runtime ({@link OrtExecutor}) when {@code mode} allows
+     * it and the model can run there, else on the model's own graph on DJL. {@link Forward#AUTO} falls back to DJL
+     * silently (see {@link OrtExecutor} for when: models not imported from ONNX, derived weights, …; an input that
+     * records a gradient always runs on DJL); {@link Forward#ORT} refuses with the reason instead. Results are
+     * attached to {@code rgb01}'s manager.
+     */
+    public Map<String, NDArray> infer(NDArray rgb01, Collection<String> layerNames, Forward mode) {
+        ensureOpen();
+        Forward chosen = mode == null ? Forward.configured() : mode;
+        List<String> names = resolve(layerNames);
+        Forward.Choice choice = choose(names, rgb01.getShape().getShape(), chosen, rgb01.hasGradient());
+        if (choice.engine() == Forward.DJL) {
+            if (chosen == Forward.ORT) {
+                throw new ModelException("model '" + name + "' cannot run on ONNX Runtime: " + choice.reason());
+            }
+            return forward(rgb01, layerNames);
+        }
+        NDManager m = rgb01.getManager();
+        NDArray x = input.toModelSpace(rgb01);
+        Map<String, NDArray> raw;
+        try {
+            raw = ort.run(x, names, m, xs -> runGraph(xs, names, m, rgb01.getShape()));
+        } catch (OrtExecutor.Refused e) {
+            if (chosen == Forward.ORT) {
+                throw new ModelException("model '" + name + "' cannot run on ONNX Runtime: " + e.getMessage(), e);
+            }
+            raw = runGraph(x, names, m, rgb01.getShape());
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        Iterator<String> wanted = layerNames.iterator();
+        for (String n : names) {
+            out.put(wanted.next(), raw.get(n));
+        }
+        return out;
+    }
+
+    /** {@link #infer(NDArray, Collection, Forward)} with the executor {@link Forward#configured()} names. */
+    public Map<String, NDArray> infer(NDArray rgb01, Collection<String> layerNames) {
+        return infer(rgb01, layerNames, null);
+    }
+
+    /**
+     * Which executor {@link #infer} would run these layers on for a batch of the model's input size, and why: ONNX
+     * Runtime, or DJL with the reason it cannot be ONNX Runtime (as far as is known before a session is built and
+     * checked on its first batch; a refusal found then is reported from then on).
+     */
+    public Forward.Choice forwardChoice(Collection<String> layerNames, Forward mode) {
+        ensureOpen();
+        Forward chosen = mode == null ? Forward.configured() : mode;
+        return choose(resolve(layerNames), probeShape(), chosen, false);
+    }
+
+    /** This model's ONNX Runtime executor (its sessions and counters), or null when it was not imported from ONNX. */
+    public OrtExecutor onnxRuntime() {
+        ensureOpen();
+        return ortExecutor();
+    }
+
+    private Forward.Choice choose(List<String> names, long[] shape, Forward mode, boolean gradient) {
+        if (mode == Forward.DJL) {
+            return new Forward.Choice(Forward.DJL, "asked for (" + Forward.PROPERTY + "=djl or Forward.DJL)");
+        }
+        if (gradient) {
+            return new Forward.Choice(Forward.DJL, "the input records a gradient");
+        }
+        OrtExecutor ex = ortExecutor();
+        if (ex == null) {
+            return new Forward.Choice(Forward.DJL, noOnnx);
+        }
+        String refusal = ex.refusal(names, shape);
+        if (refusal != null) {
+            return new Forward.Choice(Forward.DJL, refusal);
+        }
+        return new Forward.Choice(Forward.ORT, "ONNX Runtime, " + OrtExecutor.threads() + " intra-op thread"
+                + (OrtExecutor.threads() == 1 ? "" : "s"));
+    }
+
+    private synchronized OrtExecutor ortExecutor() {
+        if (ort == null && onnx != null && !closed) {
+            // what the importer runs each constant-target Reshape with (generalised to any batch or not)
+            Map<String, long[]> targets = new HashMap<>();
+            for (Node n : graph.nodes()) {
+                if (n.op().equals("Reshape") && !graph.isOpaque(n) && n.inputs().size() > 1
+                        && graph.constants().get(n.inputs().get(1)) instanceof Value.Ints t) {
+                    targets.put(n.outputs().get(0), t.data().clone());
+                }
+            }
+            ort = OrtExecutor.of(name, onnx, graph.input(), targets, declaredShape);
+        }
+        return ort;
+    }
+
+    private Map<String, NDArray> runGraph(NDArray x, List<String> names, NDManager m, Shape shape) {
+        try {
+            return graph.run(x, Map.of(), names, m);
+        } catch (EngineException | ModelException e) {
+            throw new ModelException(describeFailure(shape, e.getMessage()), e);
+        }
     }
 
     /**
@@ -709,6 +829,9 @@ public final class Model implements AutoCloseable, Displayable {
             return;
         }
         closed = true;
+        if (ort != null) {
+            ort.close();
+        }
         if (manager != weights.manager()) {
             manager.close();
         }

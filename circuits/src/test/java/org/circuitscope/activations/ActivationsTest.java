@@ -11,6 +11,7 @@ import java.util.Map;
 import org.circuitscope.data.ImageList;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.ModelException;
+import org.circuitscope.model.ort.Forward;
 import org.circuitscope.progress.Progress;
 import org.circuitscope.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;
@@ -19,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.Table;
 
 class ActivationsTest {
-    /** Exact: the table holds the very floats of the forward pass on the same batches. */
+    /**
+     * Exact: the table holds the very floats of the forward pass on the same batches (on DJL, as Model.run; the
+     * ONNX Runtime executor is compared with it in OrtExecutorTest).
+     */
     static final float TOL = 0f;
     static Model model;
     static List<BufferedImage> images;
@@ -75,7 +79,7 @@ class ActivationsTest {
     void reducedValuesEqualTheForwardPassExactly() {
         Tensor[][] exp = expected();
         for (Reduce r : List.of(Reduce.MAX, Reduce.MEAN, Reduce.CENTER)) {
-            ActivationResult res = Activations.of(model).layers(LAYERS).reduce(r).batchSize(4)
+            ActivationResult res = Activations.of(model).layers(LAYERS).reduce(r).batchSize(4).forward(Forward.DJL)
                     .run(ImageList.of(images));
             assertFalse(res.partial());
             Table t = res.table();
@@ -116,6 +120,7 @@ class ActivationsTest {
     void unreducedValuesEqualTheForwardPassExactlyWithPositions() {
         Tensor[][] exp = expected();
         ActivationResult res = Activations.of(model).layers("c2", "logits").reduce(Reduce.NONE).batchSize(4)
+                .forward(Forward.DJL)
                 .run(ImageList.of(images));
         Table t = res.table();
         assertEquals(List.of("image", "label", "layer", "channel", "y", "x", "value"), t.columnNames());
