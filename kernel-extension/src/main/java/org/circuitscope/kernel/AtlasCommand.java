@@ -158,7 +158,7 @@ final class AtlasCommand {
         }
     }
 
-    private static int number(String option, String v) {
+    static int number(String option, String v) {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
