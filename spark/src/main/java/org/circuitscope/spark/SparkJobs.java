@@ -249,27 +249,29 @@ public final class SparkJobs implements AutoCloseable {
         PartitionHook h = hook;
         int n = partitions;
         return sc.parallelize(images, n).mapPartitions(it -> task(h, n, it, PartitionFailure::images, part -> {
-            Model m = ModelBytes.loaded(b.id(), b.value());
-            PartitionSource src = new PartitionSource(part.iterator());
-            if (src.count() == 0) {
-                return List.<PartActivations>of();
-            }
-            ActivationResult r = Activations.of(m).layers(layerList).reduce(reduce).batchSize(batch).run(src);
-            List<String> cols = new ArrayList<>();
-            for (String l : layerList) {
-                for (int c = 0; c < m.layers().get(l).channels(); c++) {
-                    cols.add(l + ":" + c);
+            try (ModelBytes.Lease lease = ModelBytes.lease(b.id(), b.value())) {
+                Model m = lease.model();
+                PartitionSource src = new PartitionSource(part.iterator());
+                if (src.count() == 0) {
+                    return List.<PartActivations>of();
                 }
-            }
-            float[][] rows = new float[r.images()][cols.size()];
-            for (int j = 0; j < cols.size(); j++) {
-                float[] col = r.column(cols.get(j));
-                for (int i = 0; i < col.length; i++) {
-                    rows[i][j] = col[i];
+                ActivationResult r = Activations.of(m).layers(layerList).reduce(reduce).batchSize(batch).run(src);
+                List<String> cols = new ArrayList<>();
+                for (String l : layerList) {
+                    for (int c = 0; c < m.layers().get(l).channels(); c++) {
+                        cols.add(l + ":" + c);
+                    }
                 }
+                float[][] rows = new float[r.images()][cols.size()];
+                for (int j = 0; j < cols.size(); j++) {
+                    float[] col = r.column(cols.get(j));
+                    for (int i = 0; i < col.length; i++) {
+                        rows[i][j] = col[i];
+                    }
+                }
+                return List.of(new PartActivations(List.copyOf(src.readIndexes()), r.ids(), r.labels(), rows,
+                        src.problems()));
             }
-            return List.of(new PartActivations(List.copyOf(src.readIndexes()), r.ids(), r.labels(), rows,
-                    src.problems()));
         }));
     }
 
@@ -326,25 +328,27 @@ public final class SparkJobs implements AutoCloseable {
             int n = partitions;
             JavaRDD<PartExamples> rdd = sc.parallelize(images, n).mapPartitions(it -> task(h, n, it,
                     PartitionFailure::images, part -> {
-                Model m = ModelBytes.loaded(b.id(), b.value());
-                PartitionSource src = new PartitionSource(part.iterator());
-                if (src.count() == 0) {
-                    return List.<PartExamples>of();
-                }
-                List<Unit> parsed = unitList.stream().map(Unit::parse).toList();
-                List<ExamplesResult> rs = DatasetExamples.of(m, parsed).k(k).negative(negative).batchSize(batch)
-                        .runAll(src, Progress.NONE);
-                List<Results.Examples> out = new ArrayList<>();
-                for (ExamplesResult r : rs) {
-                    List<Results.Example> ex = new ArrayList<>();
-                    for (Example e : r.examples()) {
-                        ex.add(new Results.Example(src.index(e.id()), e.id(), e.label(), e.value(), e.y(), e.x(),
-                                e.box()));
+                try (ModelBytes.Lease lease = ModelBytes.lease(b.id(), b.value())) {
+                    Model m = lease.model();
+                    PartitionSource src = new PartitionSource(part.iterator());
+                    if (src.count() == 0) {
+                        return List.<PartExamples>of();
                     }
-                    out.add(new Results.Examples(r.unit().toString(), r.unitRead().toString(), negative, ex,
-                            r.imagesSeen(), List.of()));
+                    List<Unit> parsed = unitList.stream().map(Unit::parse).toList();
+                    List<ExamplesResult> rs = DatasetExamples.of(m, parsed).k(k).negative(negative).batchSize(batch)
+                            .runAll(src, Progress.NONE);
+                    List<Results.Examples> out = new ArrayList<>();
+                    for (ExamplesResult r : rs) {
+                        List<Results.Example> ex = new ArrayList<>();
+                        for (Example e : r.examples()) {
+                            ex.add(new Results.Example(src.index(e.id()), e.id(), e.label(), e.value(), e.y(), e.x(),
+                                    e.box()));
+                        }
+                        out.add(new Results.Examples(r.unit().toString(), r.unitRead().toString(), negative, ex,
+                                r.imagesSeen(), List.of()));
+                    }
+                    return List.of(new PartExamples(out, src.readIndexes().size(), src.problems()));
                 }
-                return List.of(new PartExamples(out, src.readIndexes().size(), src.problems()));
             }));
             List<PartExamples> parts = collect((negative ? "bottom-" : "top-") + k + " examples of "
                     + String.join(", ", unitList) + " over " + images.size() + " images", rdd);
@@ -508,23 +512,25 @@ public final class SparkJobs implements AutoCloseable {
             JavaRDD<ChunkImages> rdd = sc.parallelize(chunks, n).mapPartitions(it -> task(h, n, it,
                     cs -> "units " + cs.stream().map(c -> name + ":" + c.channels()[0] + "–" + c.channels()[
                             c.channels().length - 1]).reduce((x, y) -> x + ", " + y).orElse("none"), cs -> {
-                Model m = ModelBytes.loaded(b.id(), b.value());
-                List<ChunkImages> out = new ArrayList<>();
-                for (Chunk c : cs) {
-                    FeatureVisResult r;
-                    synchronized (ONE_OPTIMISATION_PER_JVM) {
-                        r = FeatureVis.sheet(m, name, c.channels()).steps(steps).size(size).seed(seed).render();
+                try (ModelBytes.Lease lease = ModelBytes.lease(b.id(), b.value())) {
+                    Model m = lease.model();
+                    List<ChunkImages> out = new ArrayList<>();
+                    for (Chunk c : cs) {
+                        FeatureVisResult r;
+                        synchronized (ONE_OPTIMISATION_PER_JVM) {
+                            r = FeatureVis.sheet(m, name, c.channels()).steps(steps).size(size).seed(seed).render();
+                        }
+                        List<byte[]> png = new ArrayList<>();
+                        float[] last = new float[c.channels().length];
+                        for (int i = 0; i < c.channels().length; i++) {
+                            png.add(png(r.images().get(i)));
+                            double[] t = r.trace(i);
+                            last[i] = t.length == 0 ? Float.NaN : (float) t[t.length - 1];
+                        }
+                        out.add(new ChunkImages(c.index(), png, last));
                     }
-                    List<byte[]> png = new ArrayList<>();
-                    float[] last = new float[c.channels().length];
-                    for (int i = 0; i < c.channels().length; i++) {
-                        png.add(png(r.images().get(i)));
-                        double[] t = r.trace(i);
-                        last[i] = t.length == 0 ? Float.NaN : (float) t[t.length - 1];
-                    }
-                    out.add(new ChunkImages(c.index(), png, last));
+                    return out;
                 }
-                return out;
             }));
             List<ChunkImages> parts = new ArrayList<>(collect("feature-visualisation sheet of " + name + " ("
                     + channels.length + " units in " + n + " chunks)", rdd));
@@ -592,10 +598,12 @@ public final class SparkJobs implements AutoCloseable {
                 List<Results.Census> out = new ArrayList<>();
                 for (CensusTask t : ts) {
                     Broadcast<ModelBytes> mb = shared.get(t.model());
-                    Model m = ModelBytes.loaded(mb.id(), mb.value());
-                    Census c = Census.of(m, t.layer());
-                    out.add(new Results.Census(m.name(), t.layer(), c.verdicts().stream().map(Results.Verdict::of)
-                            .toList(), c.toString()));
+                    try (ModelBytes.Lease lease = ModelBytes.lease(mb.id(), mb.value())) {
+                        Model m = lease.model();
+                        Census c = Census.of(m, t.layer());
+                        out.add(new Results.Census(m.name(), t.layer(), c.verdicts().stream()
+                                .map(Results.Verdict::of).toList(), c.toString()));
+                    }
                 }
                 return out;
             }));
