@@ -175,8 +175,8 @@ class SparkJobsTest {
     void aFeatureVisSheetAcrossTasksEqualsTheSingleJvmSheet() {
         int[] channels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
         int batch = 4;
-        int steps = 8;
-        int size = 48;
+        int steps = 32;
+        int size = 64;
         long seed = 3;
         long t0 = System.nanoTime();
         Results.Sheet d = jobs.featureVisSheet(ModelBytes.organism(), "conv2", channels, batch, steps, size, seed);
