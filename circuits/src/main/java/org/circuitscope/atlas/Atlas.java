@@ -381,26 +381,16 @@ public final class Atlas {
     }
 
     /**
-     * A batched optimisation in which image i maximises {@code objectives.get(i)}; an image whose objective never
-     * went above zero (a ReLU unit closed on the starting noise) is optimised again alone for
-     * {@link #RETRY_FACTOR} times the steps (seed: its channel + 1), and its note says so.
+     * Images {@code offset..offset+n-1} of a batched optimisation, where image {@code offset+i} maximised
+     * {@code objectives.get(i)}; an image whose objective never went above zero (a ReLU unit closed on the starting
+     * noise) is optimised again alone for {@link #RETRY_FACTOR} times the steps (seed: its channel + 1), and its
+     * note says so.
      */
-    private Drawn drawn(List<VisObjective> objectives, List<String> labels, int[] channels) {
-        VisObjective o = null;
-        for (int i = 0; i < objectives.size(); i++) {
-            VisObjective one = objectives.get(i).onImage(i);
-            o = o == null ? one : o.plus(one);
-        }
-        FeatureVisResult r = FeatureVis.of(model).objective(o).batch(objectives.size()).labels(labels).steps(steps)
-                .size(size).render();
-        return retryOff(r, objectives, channels);
-    }
-
-    private Drawn retryOff(FeatureVisResult r, List<VisObjective> objectives, int[] channels) {
-        List<BufferedImage> images = new ArrayList<>(r.images());
+    private Drawn retryOff(FeatureVisResult r, int offset, List<VisObjective> objectives, int[] channels) {
+        List<BufferedImage> images = new ArrayList<>(r.images().subList(offset, offset + objectives.size()));
         List<String> notes = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            double[] trace = r.trace(i);
+            double[] trace = r.trace(offset + i);
             String note = "";
             if (trace.length > 0 && !(trace[trace.length - 1] > 0)) {
                 // an image that still shows only the starting noise says nothing: give this one alone more steps
@@ -437,24 +427,38 @@ public final class Atlas {
             channelObjectives.add(Objectives.channel(layer, c));
             neuronObjectives.add(Objectives.neuron(layer, c));
         }
-        Drawn positive = retryOff(FeatureVis.sheet(model, layer, chs).steps(steps).size(size).render(),
-                channelObjectives, chs);
-        Drawn neurons = neuron ? drawn(neuronObjectives, labels, chs) : null;
-        FeatureVisResult negatives = null;
+        // one batched optimisation draws every image of the batch of units: the channels, their centre neurons and
+        // their negatives (minimised before the ReLU, where the unit is 0 wherever it is not positive)
+        List<VisObjective> negativeObjectives = new ArrayList<>();
         List<String> negativeNotes = new ArrayList<>();
         if (negative) {
-            VisObjective o = null;
-            for (int i = 0; i < chs.length; i++) {
-                Unit u = Unit.channel(layer, chs[i]);
-                // after a ReLU the unit is 0 wherever it is not positive: minimise it before the ReLU
+            for (int c : chs) {
+                Unit u = Unit.channel(layer, c);
                 Unit before = DatasetExamples.beforeRelu(model.layers(), u);
                 negativeNotes.add(before.equals(u) ? "" : "minimised before the ReLU, at " + before);
-                VisObjective one = Objectives.unit(before).negate().onImage(i);
-                o = o == null ? one : o.plus(one);
+                negativeObjectives.add(Objectives.unit(before).negate());
             }
-            negatives = FeatureVis.of(model).objective(o).batch(chs.length).labels(labels).steps(steps).size(size)
-                    .render();
         }
+        List<VisObjective> all = new ArrayList<>(channelObjectives);
+        List<String> allLabels = new ArrayList<>(labels);
+        if (neuron) {
+            all.addAll(neuronObjectives);
+            labels.forEach(l -> allLabels.add(l + "@centre"));
+        }
+        all.addAll(negativeObjectives);
+        if (negative) {
+            labels.forEach(l -> allLabels.add("−" + l));
+        }
+        VisObjective o = null;
+        for (int i = 0; i < all.size(); i++) {
+            VisObjective one = all.get(i).onImage(i);
+            o = o == null ? one : o.plus(one);
+        }
+        FeatureVisResult drawn = FeatureVis.of(model).objective(o).batch(all.size()).labels(allLabels).steps(steps)
+                .size(size).render();
+        Drawn positive = retryOff(drawn, 0, channelObjectives, chs);
+        Drawn neurons = neuron ? retryOff(drawn, chs.length, neuronObjectives, chs) : null;
+        List<BufferedImage> negatives = negative ? drawn.images().subList(all.size() - chs.length, all.size()) : null;
         List<ExamplesResult> top = List.of();
         List<ExamplesResult> bottom = List.of();
         ActivationResult acts = null;
@@ -478,7 +482,7 @@ public final class Atlas {
             UnitPage page = new UnitPage(model, unit, files, this::channelsOf);
             page.featureVis(positive.images().get(i), positive.notes().get(i),
                     neurons == null ? null : neurons.images().get(i), neurons == null ? "" : neurons.notes().get(i),
-                    negatives == null ? null : negatives.images().get(i),
+                    negatives == null ? null : negatives.get(i),
                     negativeNotes.isEmpty() ? "" : negativeNotes.get(i));
             if (diversity > 0) {
                 VisObjective d = Objectives.channel(layer, chs[i])
