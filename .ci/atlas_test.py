@@ -4,10 +4,13 @@
 usage: /usr/bin/python3 .ci/atlas_test.py [--out target/atlas] [--screenshots target/screenshots-atlas]
                                           [--units 4] [--steps 32]
 
-Runs `java -jar kernel-extension/target/circuitscope-kernel.jar atlas` for the organism (every rectified layer, the
-first --units units of each, --steps optimisation steps: a couple of minutes on a CI machine; the whole atlas is
-the same command without --units), then a second time to show that a complete site is skipped, then
-.ci/browser/check_atlas.js opens every page in Debian's Chromium (links resolve, images load, no blank figure).
+Learns a small PCA dictionary on conv2 (`circuitscope-kernel.jar dictionary`), then runs
+`java -jar kernel-extension/target/circuitscope-kernel.jar atlas` for the organism with the census and that
+dictionary (every rectified layer, the first --units units of each, --steps optimisation steps: a couple of minutes
+on a CI machine; the whole atlas is the same command without --units), then a second time to show that a complete
+site is skipped, then .ci/browser/check_atlas.js opens every page in Debian's Chromium (links resolve, images load,
+no blank figure, and every unit page has its neuron visualisation, examples by activation level and census family,
+and the conv2 pages their dictionary features).
 """
 import argparse
 import os
@@ -36,8 +39,15 @@ def main():
     out = os.path.abspath(args.out)
     if os.path.isdir(out):
         shutil.rmtree(out)
+    dictionary = out + "-conv2.pca.dict"
+    learn = ["java", "-jar", jar, "dictionary", "--layer", "conv2", "--method", "pca", "--images", "64",
+             "--out", dictionary]
+    print("atlas: " + " ".join(learn))
+    if subprocess.run(learn).returncode != 0:
+        print("atlas: learning the dictionary failed")
+        return 1
     command = ["java", "-jar", jar, "atlas", "--out", out, "--data", "world:300", "--units", args.units,
-               "--steps", args.steps]
+               "--steps", args.steps, "--census", "--dictionary", dictionary]
     print("atlas: " + " ".join(command))
     if subprocess.run(command).returncode != 0:
         print("atlas: generating the site failed")
@@ -48,7 +58,8 @@ def main():
         print("atlas: the second run over a complete site did not skip every unit")
         return 1
     return subprocess.run([node, os.path.join(browser_test.BROWSER, "check_atlas.js"), out,
-                           os.path.abspath(args.screenshots), browser_test.CHROMIUM]).returncode
+                           os.path.abspath(args.screenshots), browser_test.CHROMIUM,
+                           "neuron,levels,census,dictionary", "conv2"]).returncode
 
 
 if __name__ == "__main__":

@@ -2,9 +2,13 @@
 // Chromium driven by playwright-core: starting from its index.html, it opens every page reachable by links (from
 // file://, with the network cut off), and fails when a link points at a file that is not there, an image does not
 // load (naturalWidth 0) or is blank (fewer than MIN_INK of its pixels differ from its background, decoded by the
-// browser itself), or a unit page lacks its feature visualisation.
+// browser itself), or a unit page lacks its feature visualisation or one of the REQUIRED sections:
+//   neuron      the centre-neuron visualisation (unit-N/neuron.png)
+//   levels      images sampled by activation level (unit-N/level-0.png ...) beside the histogram
+//   census      the census family with its best stimulus (unit-N/census-best.png)
+//   dictionary  dictionary features (features/*.png), on the pages of LAYERS_WITH_DICTIONARY only
 //
-// usage: node check_atlas.js ATLAS_DIR SCREENSHOTS_DIR [CHROMIUM]
+// usage: node check_atlas.js ATLAS_DIR SCREENSHOTS_DIR [CHROMIUM] [REQUIRED,...] [LAYERS_WITH_DICTIONARY,...]
 // Prints one line per page with a problem and a summary; screenshots the site index, each layer index and the
 // first unit page of each layer; exits 1 on any problem.
 'use strict';
@@ -18,6 +22,9 @@ async function main() {
   const root = path.resolve(process.argv[2]);
   const shots = path.resolve(process.argv[3]);
   const executable = process.argv[4] || '/usr/bin/chromium';
+  const required = new Set((process.argv[5] || '').split(',').filter((x) => x));
+  const dictionaryLayers = new Set((process.argv[6] || '').split(',').filter((x) => x));
+  const sectionCounts = {};
   fs.mkdirSync(shots, { recursive: true });
   const start = path.join(root, 'index.html');
   if (!fs.existsSync(start)) {
@@ -58,6 +65,21 @@ async function main() {
         unitPages++;
         if (!found.images.some((i) => i.src.endsWith('/channel.png'))) {
           problems.push(`${rel}: no feature visualisation`);
+        }
+        const has = (re) => found.images.some((i) => re.test(i.src));
+        const sections = {
+          neuron: has(/\/unit-\d+\/neuron\.png$/),
+          levels: has(/\/unit-\d+\/level-\d+\.png$/),
+          census: has(/\/unit-\d+\/census-best\.png$/),
+          dictionary: has(/\/features\/[^/]+-\d+\.png$/),
+        };
+        for (const [name, present] of Object.entries(sections)) {
+          sectionCounts[name] = (sectionCounts[name] || 0) + (present ? 1 : 0);
+          const wanted = required.has(name)
+            && (name !== 'dictionary' || dictionaryLayers.has(path.dirname(rel)));
+          if (wanted && !present) {
+            problems.push(`${rel}: no ${name} section (its images are missing from the page)`);
+          }
         }
       }
       const layer = path.dirname(rel);
@@ -111,6 +133,8 @@ async function main() {
   }
   console.log(`atlas ${root}: ${pages} pages (${unitPages} unit pages), ${images} images (${checkedImages.size} `
     + `files), least ink ${(100 * minInk).toFixed(1)}%, screenshots in ${shots}`);
+  console.log('unit pages with each section: ' + Object.entries(sectionCounts).map(([k, v]) => `${k} ${v}`)
+    .join(', ') + (required.size ? ` (required: ${[...required].join(', ')})` : ''));
   console.log(problems.length ? `${problems.length} problems` : 'no problems');
   if (unitPages === 0) {
     console.log('FAIL: no unit pages reachable from the index');

@@ -12,7 +12,12 @@ import java.util.Map;
 import org.circuitscope.activations.ActivationResult;
 import org.circuitscope.activations.Activations;
 import org.circuitscope.activations.Reduce;
+import org.circuitscope.census.Census;
 import org.circuitscope.data.ImageSource;
+import org.circuitscope.data.Sample;
+import org.circuitscope.dictionary.ActivationSample;
+import org.circuitscope.dictionary.FeatureDictionary;
+import org.circuitscope.dictionary.Polysemantic;
 import org.circuitscope.examples.DatasetExamples;
 import org.circuitscope.examples.ExamplesResult;
 import org.circuitscope.featurevis.FeatureVis;
@@ -32,9 +37,11 @@ import org.circuitscope.weights.ExpandedWeights;
 
 /**
  * A static atlas of a model, "Microscope for your own model": a folder of HTML pages, browsable offline, with one
- * page per unit (feature visualisations, top and bottom dataset examples with their receptive-field crops, the
- * histogram of its per-image maxima, its strongest input and output weights as heatmaps, a tuning curve) and an
- * index per layer with a grid of thumbnails; units link to the units they read from and feed along the weights.
+ * page per unit (feature visualisations of the channel, of its centre neuron and negative, top and bottom dataset
+ * examples with their receptive-field crops, the histogram of its per-image maxima with images sampled at levels of
+ * it, its strongest input and output weights as heatmaps, a tuning curve; when asked, its family from a
+ * {@link Census} and the features of a {@link FeatureDictionary} that load on it) and an index per layer with a grid
+ * of thumbnails; units link to the units they read from and feed along the weights.
  *
  * <pre>{@code
  * Atlas.of(model).layers("conv1", "conv2").data(World.scenes(2024, 1000)).steps(64).write(Path.of("atlas"));
@@ -57,6 +64,10 @@ public final class Atlas {
     private int sheet = 16;
     private int images = -1;
     private boolean negative = true;
+    private boolean neuron = true;
+    private boolean census;
+    private int levels = 8;
+    private final Map<String, FeatureDictionary> dictionaries = new HashMap<>();
     private StimulusSet tuning;
 
     private Atlas(Model model) {
@@ -156,6 +167,56 @@ public final class Atlas {
         return this;
     }
 
+    /**
+     * Whether to draw each unit's neuron visualisation (the channel at the centre position of the layer, as Lucid's
+     * {@code neuron} objective); default true.
+     */
+    public Atlas neuron(boolean b) {
+        this.neuron = b;
+        return this;
+    }
+
+    /**
+     * Whether to run a {@link Census} of each layer (its battery of synthetic stimuli and the family rules) and show
+     * each unit's family, preferred orientation, size and colour with its best stimulus; default false (a census
+     * of a layer costs about as much as its dataset passes).
+     */
+    public Atlas census(boolean b) {
+        this.census = b;
+        return this;
+    }
+
+    /**
+     * How many images sampled by activation level each page shows beside the histogram (default 8: the images at
+     * evenly spaced quantiles of the unit's per-image maximum, from the lowest to the highest; 0 for none).
+     */
+    public Atlas levels(int n) {
+        if (n < 0 || n == 1) {
+            throw new IllegalArgumentException("levels needs 0 (off) or at least 2 images, not " + n);
+        }
+        this.levels = n;
+        return this;
+    }
+
+    /**
+     * A dictionary learnt on one of the atlas's layers: that layer's pages list the features that load on each unit
+     * (their mean contribution to it where it is positive, over the data; by decoder weight without data), with a
+     * feature visualisation of each. One dictionary per layer; a later one for the same layer replaces it.
+     */
+    public Atlas dictionary(FeatureDictionary d) {
+        if (d == null) {
+            throw new IllegalArgumentException("dictionary is null");
+        }
+        Layer l = model.layers().get(d.layer());
+        if (l.channels() != d.channels()) {
+            throw new ModelException("dictionary '" + d.name() + "' was learnt on " + d.channels() + " channels of "
+                    + d.layer() + ", but layer '" + l.name() + "' of model '" + model.name() + "' has "
+                    + l.channels());
+        }
+        dictionaries.put(l.name(), d);
+        return this;
+    }
+
     /** How many units one feature-visualisation batch optimises together (default 16). */
     public Atlas sheet(int n) {
         if (n < 1) {
@@ -203,6 +264,12 @@ public final class Atlas {
     public AtlasSite write(Path dir, Progress progress) {
         long t0 = System.nanoTime();
         List<String> names = layerNames();
+        for (String l : dictionaries.keySet()) {
+            if (!names.contains(l)) {
+                throw new ModelException("dictionary '" + dictionaries.get(l).name() + "' is on layer " + l
+                        + ", which this atlas does not draw (layers " + String.join(", ", names) + ")");
+            }
+        }
         AtlasFiles files = new AtlasFiles(dir, names);
         StimulusSet stimuli = tuning != null ? tuning
                 : Stimuli.edges().orientations(0, 360, 30).bothPolarities();
@@ -227,15 +294,20 @@ public final class Atlas {
                     pending.add(c);
                 }
             }
+            LayerExtras extras = null;
             for (int start = 0; start < pending.size(); start += sheet) {
                 if (progress.cancelled()) {
                     interrupted = true;
                     break outer;
                 }
+                if (extras == null) {
+                    progress.update(written + skipped, total, layer + ": census and dictionary");
+                    extras = layerExtras(layer);
+                }
                 List<Integer> part = pending.subList(start, Math.min(pending.size(), start + sheet));
                 progress.update(written + skipped, total, layer + ": units " + part.get(0) + ".."
                         + part.get(part.size() - 1));
-                written += writeUnits(files, layer, part, stimuli, weights);
+                written += writeUnits(files, layer, part, stimuli, weights, extras);
             }
         }
         files.writeIndexes(model, this::channelsOf, describe());
@@ -252,9 +324,91 @@ public final class Atlas {
 
     private String describe() {
         return "feature visualisations: " + steps + " steps at " + size + "×" + size + " px"
+                + (neuron ? ", channel and centre neuron" : "")
                 + (diversity > 0 ? ", diversity " + diversity + " images" : "")
                 + (data != null ? "; dataset examples and histograms over " + data.name()
-                + (images >= 0 ? " (first " + images + " images)" : "") : "; no dataset");
+                + (images >= 0 ? " (first " + images + " images)" : "") : "; no dataset")
+                + (census ? "; census of each layer (" + Census.DEFAULT_TEXTURES + " texture images)" : "")
+                + (dictionaries.isEmpty() ? "" : "; dictionaries: " + String.join(", ", dictionaries.values().stream()
+                .map(d -> d.name() + " on " + d.layer()).toList()));
+    }
+
+    /** What a layer's pages share: its census and its dictionary's loadings (each null when not asked for). */
+    record LayerExtras(Census census, FeatureDictionary dictionary, double[][] loadings, String loadingsFrom) {
+    }
+
+    private LayerExtras layerExtras(String layer) {
+        Census c = census ? Census.of(model, layer) : null;
+        FeatureDictionary d = dictionaries.get(layer);
+        double[][] loadings = null;
+        String from = null;
+        if (d != null) {
+            int channels = d.channels();
+            loadings = new double[channels][];
+            if (data != null) {
+                int n = images >= 0 ? Math.min(images, DICTIONARY_IMAGES) : DICTIONARY_IMAGES;
+                ActivationSample s = ActivationSample.collect(model, layer, data, n, DICTIONARY_POSITIONS, d.seed(),
+                        16, Progress.NONE);
+                try (var x = s.vectors()) {
+                    loadings = Polysemantic.contributions(d, x);
+                }
+                from = "mean contribution to the unit where it is positive, over " + s.rows() + " positions of "
+                        + s.images() + " images";
+            } else {
+                for (int ch = 0; ch < channels; ch++) {
+                    loadings[ch] = new double[d.size()];
+                    for (int i = 0; i < d.size(); i++) {
+                        loadings[ch][i] = d.direction(i)[ch];
+                    }
+                }
+                from = "the feature's decoder weight on the unit (no data given)";
+            }
+        }
+        return new LayerExtras(c, d, loadings, from);
+    }
+
+    /** The features of {@code d} that load most on channel {@code c} (positive loadings only), strongest first. */
+    static List<Integer> topFeatures(double[] loadings, int n) {
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < loadings.length; i++) {
+            if (loadings[i] > 0) {
+                idx.add(i);
+            }
+        }
+        idx.sort((a, b) -> Double.compare(loadings[b], loadings[a]) != 0 ? Double.compare(loadings[b], loadings[a])
+                : Integer.compare(a, b));
+        return idx.subList(0, Math.min(n, idx.size()));
+    }
+
+    /**
+     * Images {@code offset..offset+n-1} of a batched optimisation, where image {@code offset+i} maximised
+     * {@code objectives.get(i)}; an image whose objective never went above zero (a ReLU unit closed on the starting
+     * noise) is optimised again alone for {@link #RETRY_FACTOR} times the steps (seed: its channel + 1), and its
+     * note says so.
+     */
+    private Drawn retryOff(FeatureVisResult r, int offset, List<VisObjective> objectives, int[] channels) {
+        List<BufferedImage> images = new ArrayList<>(r.images().subList(offset, offset + objectives.size()));
+        List<String> notes = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            double[] trace = r.trace(offset + i);
+            String note = "";
+            if (trace.length > 0 && !(trace[trace.length - 1] > 0)) {
+                // an image that still shows only the starting noise says nothing: give this one alone more steps
+                int more = steps * RETRY_FACTOR;
+                FeatureVisResult alone = FeatureVis.of(model).objective(objectives.get(i)).steps(more).size(size)
+                        .seed(channels[i] + 1L).render();
+                double[] t = alone.trace(0);
+                images.set(i, alone.image());
+                note = "it stayed off in the layer sheet's " + steps + " steps; optimised alone for " + more
+                        + (t.length > 0 && t[t.length - 1] > 0 ? " steps" : " steps, and it still stayed off");
+            }
+            notes.add(note);
+        }
+        return new Drawn(images, notes);
+    }
+
+    /** Images of a batch and a note for each (empty when nothing to say). */
+    private record Drawn(List<BufferedImage> images, List<String> notes) {
     }
 
     /**
@@ -263,49 +417,52 @@ public final class Atlas {
      * the data again for each batch.
      */
     private int writeUnits(AtlasFiles files, String layer, List<Integer> channels, StimulusSet stimuli,
-                           AtlasWeights weights) {
+                           AtlasWeights weights, LayerExtras extras) {
         int[] chs = channels.stream().mapToInt(Integer::intValue).toArray();
         List<String> labels = new ArrayList<>();
+        List<VisObjective> channelObjectives = new ArrayList<>();
+        List<VisObjective> neuronObjectives = new ArrayList<>();
         for (int c : chs) {
             labels.add(layer + ":" + c);
+            channelObjectives.add(Objectives.channel(layer, c));
+            neuronObjectives.add(Objectives.neuron(layer, c));
         }
-        FeatureVisResult positive = FeatureVis.sheet(model, layer, chs).steps(steps).size(size).render();
-        List<BufferedImage> channelImages = new ArrayList<>(positive.images());
-        List<String> channelNotes = new ArrayList<>();
-        for (int i = 0; i < chs.length; i++) {
-            double[] trace = positive.trace(i);
-            String note = "";
-            if (trace.length > 0 && !(trace[trace.length - 1] > 0)) {
-                // the unit never switched on within the sheet's steps (a ReLU unit closed on the starting noise):
-                // an image that still shows only that noise says nothing, so give this unit alone more steps
-                int more = steps * RETRY_FACTOR;
-                FeatureVisResult alone = FeatureVis.of(model).objective(Objectives.channel(layer, chs[i]))
-                        .steps(more).size(size).seed(chs[i] + 1L).render();
-                double[] t = alone.trace(0);
-                channelImages.set(i, alone.image());
-                note = "the unit stayed off in the layer sheet's " + steps + " steps; optimised alone for " + more
-                        + (t.length > 0 && t[t.length - 1] > 0 ? " steps" : " steps, and it still stayed off");
-            }
-            channelNotes.add(note);
-        }
-        FeatureVisResult negatives = null;
+        // one batched optimisation draws every image of the batch of units: the channels, their centre neurons and
+        // their negatives (minimised before the ReLU, where the unit is 0 wherever it is not positive)
+        List<VisObjective> negativeObjectives = new ArrayList<>();
         List<String> negativeNotes = new ArrayList<>();
         if (negative) {
-            VisObjective o = null;
-            for (int i = 0; i < chs.length; i++) {
-                Unit u = Unit.channel(layer, chs[i]);
-                // after a ReLU the unit is 0 wherever it is not positive: minimise it before the ReLU
+            for (int c : chs) {
+                Unit u = Unit.channel(layer, c);
                 Unit before = DatasetExamples.beforeRelu(model.layers(), u);
                 negativeNotes.add(before.equals(u) ? "" : "minimised before the ReLU, at " + before);
-                VisObjective one = Objectives.unit(before).negate().onImage(i);
-                o = o == null ? one : o.plus(one);
+                negativeObjectives.add(Objectives.unit(before).negate());
             }
-            negatives = FeatureVis.of(model).objective(o).batch(chs.length).labels(labels).steps(steps).size(size)
-                    .render();
         }
+        List<VisObjective> all = new ArrayList<>(channelObjectives);
+        List<String> allLabels = new ArrayList<>(labels);
+        if (neuron) {
+            all.addAll(neuronObjectives);
+            labels.forEach(l -> allLabels.add(l + "@centre"));
+        }
+        all.addAll(negativeObjectives);
+        if (negative) {
+            labels.forEach(l -> allLabels.add("−" + l));
+        }
+        VisObjective o = null;
+        for (int i = 0; i < all.size(); i++) {
+            VisObjective one = all.get(i).onImage(i);
+            o = o == null ? one : o.plus(one);
+        }
+        FeatureVisResult drawn = FeatureVis.of(model).objective(o).batch(all.size()).labels(allLabels).steps(steps)
+                .size(size).render();
+        Drawn positive = retryOff(drawn, 0, channelObjectives, chs);
+        Drawn neurons = neuron ? retryOff(drawn, chs.length, neuronObjectives, chs) : null;
+        List<BufferedImage> negatives = negative ? drawn.images().subList(all.size() - chs.length, all.size()) : null;
         List<ExamplesResult> top = List.of();
         List<ExamplesResult> bottom = List.of();
         ActivationResult acts = null;
+        Map<Integer, List<Level>> levelsOf = new HashMap<>();
         if (data != null) {
             List<Unit> units = new ArrayList<>();
             for (int c : chs) {
@@ -315,12 +472,17 @@ public final class Atlas {
             bottom = DatasetExamples.of(model, units).k(examples).negative(true).limit(images)
                     .runAll(data, Progress.NONE);
             acts = Activations.of(model).layers(layer).reduce(Reduce.MAX).limit(images).run(data);
+            if (levels > 0) {
+                levelsOf = levels(acts, layer, chs);
+            }
         }
+        Map<Integer, BufferedImage> featureImages = featureVisualisations(files, layer, chs, extras);
         for (int i = 0; i < chs.length; i++) {
             Unit.Channel unit = Unit.channel(layer, chs[i]);
             UnitPage page = new UnitPage(model, unit, files, this::channelsOf);
-            page.featureVis(channelImages.get(i), channelNotes.get(i),
-                    negatives == null ? null : negatives.images().get(i),
+            page.featureVis(positive.images().get(i), positive.notes().get(i),
+                    neurons == null ? null : neurons.images().get(i), neurons == null ? "" : neurons.notes().get(i),
+                    negatives == null ? null : negatives.get(i),
                     negativeNotes.isEmpty() ? "" : negativeNotes.get(i));
             if (diversity > 0) {
                 VisObjective d = Objectives.channel(layer, chs[i])
@@ -330,16 +492,130 @@ public final class Atlas {
             }
             if (data != null) {
                 page.examples(top.get(i), bottom.get(i));
-                page.histogram(acts.column(unit.toString()), acts.images());
+                page.histogram(acts.column(unit.toString()), acts.images(), levelsOf.getOrDefault(chs[i], List.of()));
             }
             page.weights(weights.inputs(unit), weights.outputs(unit));
             if (stimuli != null) {
                 page.tuning(TuningCurve.of(model, unit, stimuli));
             }
+            if (extras.census() != null) {
+                page.census(extras.census(), chs[i]);
+            }
+            if (extras.dictionary() != null) {
+                page.dictionary(extras.dictionary(), topFeatures(extras.loadings()[chs[i]], FEATURES_SHOWN),
+                        extras.loadings(), extras.loadingsFrom(), featureImages);
+            }
             page.write(describe());
         }
         return chs.length;
     }
+
+    /**
+     * The feature visualisations of the dictionary features shown on these units' pages, from the layer's
+     * {@code features/} folder when an earlier batch drew them, else drawn now in one batched optimisation
+     * (image i maximises feature i, with the dictionary's seed) and written there.
+     */
+    private Map<Integer, BufferedImage> featureVisualisations(AtlasFiles files, String layer, int[] chs,
+                                                              LayerExtras extras) {
+        Map<Integer, BufferedImage> out = new HashMap<>();
+        FeatureDictionary d = extras.dictionary();
+        if (d == null) {
+            return out;
+        }
+        java.util.TreeSet<Integer> needed = new java.util.TreeSet<>();
+        for (int c : chs) {
+            needed.addAll(topFeatures(extras.loadings()[c], FEATURES_SHOWN));
+        }
+        List<Integer> missing = new ArrayList<>();
+        for (int f : needed) {
+            BufferedImage img = files.featureImage(layer, d.name(), f);
+            if (img != null) {
+                out.put(f, img);
+            } else {
+                missing.add(f);
+            }
+        }
+        for (int start = 0; start < missing.size(); start += sheet) {
+            List<Integer> part = missing.subList(start, Math.min(missing.size(), start + sheet));
+            VisObjective o = null;
+            for (int i = 0; i < part.size(); i++) {
+                VisObjective one = Objectives.feature(d.feature(part.get(i))).onImage(i);
+                o = o == null ? one : o.plus(one);
+            }
+            FeatureVisResult r = FeatureVis.of(model).objective(o).batch(part.size()).steps(steps).size(size)
+                    .seed(d.seed()).render();
+            for (int i = 0; i < part.size(); i++) {
+                writePng(files.featurePath(layer, d.name(), part.get(i)), r.images().get(i));
+                out.put(part.get(i), r.images().get(i));
+            }
+        }
+        return out;
+    }
+
+    /** An image sampled at an activation level: its quantile among the images, its value, the image. */
+    record Level(double quantile, float value, String id, BufferedImage image) {
+    }
+
+    /**
+     * For each channel, {@link #levels} images at evenly spaced quantiles of its per-image maximum (the image of rank
+     * round(q·(n−1)) in ascending order, ties to the earlier image; one image once even if two quantiles land on
+     * it), read again from the data in one pass.
+     */
+    private Map<Integer, List<Level>> levels(ActivationResult acts, String layer, int[] chs) {
+        int n = acts.images();
+        Map<Integer, List<int[]>> picks = new HashMap<>();
+        Map<String, BufferedImage> wanted = new HashMap<>();
+        for (int c : chs) {
+            float[] v = acts.column(layer + ":" + c);
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> v[a] != v[b] ? Float.compare(v[a], v[b]) : Integer.compare(a, b));
+            List<int[]> p = new ArrayList<>();
+            int last = -1;
+            for (int l = 0; l < levels && n > 0; l++) {
+                int rank = (int) Math.round(l * (n - 1) / (double) (levels - 1));
+                if (rank == last) {
+                    continue;
+                }
+                last = rank;
+                p.add(new int[] {rank, order[rank]});
+                wanted.put(acts.ids().get(order[rank]), null);
+            }
+            picks.put(c, p);
+        }
+        ImageSource src = images >= 0 ? data.limit(images) : data;
+        int found = 0;
+        for (Sample s : src) {
+            if (wanted.containsKey(s.id()) && wanted.get(s.id()) == null) {
+                wanted.put(s.id(), s.image());
+                if (++found == wanted.size()) {
+                    break;
+                }
+            }
+        }
+        Map<Integer, List<Level>> out = new HashMap<>();
+        for (int c : chs) {
+            float[] v = acts.column(layer + ":" + c);
+            List<Level> ls = new ArrayList<>();
+            for (int[] p : picks.get(c)) {
+                String id = acts.ids().get(p[1]);
+                BufferedImage img = wanted.get(id);
+                if (img != null) {
+                    ls.add(new Level(n > 1 ? p[0] / (double) (n - 1) : 0, v[p[1]], id, img));
+                }
+            }
+            out.put(c, ls);
+        }
+        return out;
+    }
+
+    /** Images the dictionary's loadings are measured on (at most), and positions per image. */
+    static final int DICTIONARY_IMAGES = 64;
+    static final int DICTIONARY_POSITIONS = 64;
+    /** Dictionary features listed per unit. */
+    static final int FEATURES_SHOWN = 4;
 
     /**
      * The weight of the diversity term against the channel objective: with it the images of a batch differ

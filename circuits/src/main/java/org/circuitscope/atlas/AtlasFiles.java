@@ -91,6 +91,29 @@ final class AtlasFiles {
         }
     }
 
+    /** Where a dictionary feature's visualisation is kept: the layer's {@code features/} folder. */
+    Path featurePath(String layer, String dictionary, int feature) {
+        return dir.resolve(folder(layer)).resolve("features").resolve(dictionary + "-" + feature + ".png");
+    }
+
+    /** The same path as a unit page of the layer links to it. */
+    static String featureLink(String dictionary, int feature) {
+        return "features/" + dictionary + "-" + feature + ".png";
+    }
+
+    /** A dictionary feature's visualisation as an earlier batch wrote it, or null. */
+    BufferedImage featureImage(String layer, String dictionary, int feature) {
+        Path f = featurePath(layer, dictionary, feature);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            return ImageIO.read(f.toFile());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     void writeStyle() {
         String css = """
                 body { font-family: sans-serif; margin: 1.5em; color: #222; max-width: 1200px; }
@@ -101,6 +124,12 @@ final class AtlasFiles {
                 .missing { width: 96px; height: 96px; display: inline-block; background: #eee; }
                 .vis img { width: 192px; height: 192px; image-rendering: pixelated; margin-right: 8px; }
                 .vis figure { display: inline-block; margin: 0 12px 0 0; }
+                .levels { display: flex; flex-wrap: wrap; gap: 6px; }
+                .levels figure, .features figure { margin: 0; font-size: 11px; text-align: center; }
+                .levels img { width: 96px; height: 96px; image-rendering: pixelated; border: 1px solid #ccc; }
+                .features { display: flex; flex-wrap: wrap; gap: 10px; }
+                .features img { width: 128px; height: 128px; image-rendering: pixelated; }
+                .census img { width: 96px; height: 96px; image-rendering: pixelated; border: 1px solid #ccc; }
                 .small img { width: 128px; height: 128px; }
                 figure img.figure { max-width: 100%; }
                 nav { margin-bottom: 1em; }

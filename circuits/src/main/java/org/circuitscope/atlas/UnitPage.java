@@ -1,9 +1,16 @@
 package org.circuitscope.atlas;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.ToIntFunction;
+import org.circuitscope.census.Census;
+import org.circuitscope.census.Rules;
+import org.circuitscope.dictionary.FeatureDictionary;
 import org.circuitscope.display.Markup;
 import org.circuitscope.display.TableHtml;
 import org.circuitscope.examples.ExamplesResult;
@@ -14,6 +21,7 @@ import org.circuitscope.weights.UnitInputs;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.data.statistics.HistogramDataset;
 
 /**
@@ -45,15 +53,23 @@ final class UnitPage {
                 + Markup.escape(alt) + "\"/>";
     }
 
-    void featureVis(BufferedImage positive, String positiveNote, BufferedImage negative, String negativeNote) {
+    void featureVis(BufferedImage positive, String positiveNote, BufferedImage neuron, String neuronNote,
+                    BufferedImage negative, String negativeNote) {
         body.append("<h2>Feature visualisation</h2><div class=\"vis\">");
         body.append("<figure>").append(img(image("channel", positive), "channel " + unit, null))
-                .append("<figcaption>maximises ").append(Markup.escape(unit.toString()))
+                .append("<figcaption>channel: maximises ").append(Markup.escape(unit.toString()))
                 .append(positiveNote.isEmpty() ? "" : " (" + Markup.escape(positiveNote) + ")")
                 .append("</figcaption></figure>");
+        if (neuron != null) {
+            body.append("<figure>").append(img(image("neuron", neuron), "neuron " + unit + "@centre", null))
+                    .append("<figcaption>neuron: maximises ").append(Markup.escape(unit + "@centre"))
+                    .append(" (the centre position only)")
+                    .append(neuronNote.isEmpty() ? "" : " (" + Markup.escape(neuronNote) + ")")
+                    .append("</figcaption></figure>");
+        }
         if (negative != null) {
             body.append("<figure>").append(img(image("negative", negative), "negative " + unit, null))
-                    .append("<figcaption>minimises it").append(negativeNote.isEmpty() ? ""
+                    .append("<figcaption>negative: minimises it").append(negativeNote.isEmpty() ? ""
                             : " (" + Markup.escape(negativeNote) + ")").append("</figcaption></figure>");
         }
         body.append("</div>");
@@ -93,7 +109,7 @@ final class UnitPage {
                 .append("</details>");
     }
 
-    void histogram(float[] maxima, int images) {
+    void histogram(float[] maxima, int images, List<Atlas.Level> levels) {
         HistogramDataset d = new HistogramDataset();
         double[] v = new double[maxima.length];
         double lo = Double.POSITIVE_INFINITY;
@@ -116,6 +132,11 @@ final class UnitPage {
         d.addSeries("max over positions", v, 40, lo, hi);
         JFreeChart chart = ChartFactory.createHistogram("Per-image maximum of " + unit + " (" + images + " images)",
                 "activation", "images", d, PlotOrientation.VERTICAL, false, false, false);
+        // where the images sampled by level sit on it
+        for (Atlas.Level l : levels) {
+            ValueMarker m = new ValueMarker(l.value(), new Color(200, 40, 40), new BasicStroke(1.2f));
+            chart.getXYPlot().addDomainMarker(m);
+        }
         body.append(img(image("histogram", chart.createBufferedImage(640, 300)), "histogram of " + unit, "figure"));
         int zero = 0;
         for (float x : maxima) {
@@ -123,6 +144,81 @@ final class UnitPage {
         }
         body.append(String.format(Locale.ROOT, "<p>range %.4g to %.4g; %d of %d images never switch it on.</p>",
                 lo, hi, zero, images));
+        if (!levels.isEmpty()) {
+            body.append("<h3>Examples by activation level</h3><p>The images at evenly spaced quantiles of the "
+                    + "per-image maximum, lowest first (red lines on the histogram).</p><div class=\"levels\">");
+            for (int i = 0; i < levels.size(); i++) {
+                Atlas.Level l = levels.get(i);
+                body.append("<figure>").append(img(image("level-" + i, l.image()), "level " + i + ": " + l.id(),
+                        null)).append(String.format(Locale.ROOT, "<figcaption>q %.2f: %.3g<br/>%s</figcaption>",
+                        l.quantile(), l.value(), Markup.escape(l.id()))).append("</figure>");
+            }
+            body.append("</div>");
+        }
+    }
+
+    void census(Census census, int channel) {
+        Rules.Verdict v = census.verdict(channel);
+        body.append("<h2>Family</h2><div class=\"census\"><p>");
+        body.append("<b>").append(Markup.escape(v.familyLabel())).append("</b>")
+                .append(String.format(Locale.ROOT, " (score: z %.2f)", v.score()));
+        if (!Double.isNaN(v.orientation())) {
+            body.append(String.format(Locale.ROOT, "; preferred orientation %.0f°", v.orientation()));
+        }
+        if (!Double.isNaN(v.size())) {
+            body.append(String.format(Locale.ROOT, "; size %.3g px", v.size()));
+        }
+        if (!v.color().isEmpty()) {
+            body.append("; colour ").append(Markup.escape(v.color()));
+        }
+        body.append(". ").append(Markup.escape(v.reason())).append("</p><figure>")
+                .append(img(image("census-best", census.bestStimulus(v)), "best stimulus of " + unit, null))
+                .append("<figcaption>its best stimulus (").append(Markup.escape(v.set() + " #" + v.stimulus()))
+                .append(")</figcaption></figure><p><small>").append(Markup.escape(census.toString()))
+                .append("</small></p></div>");
+    }
+
+    void dictionary(FeatureDictionary d, List<Integer> top, double[][] loadings, String from,
+                    Map<Integer, BufferedImage> images) {
+        body.append("<h2>Dictionary features</h2><p>Features of ").append(Markup.escape(d.toString()))
+                .append(" that load most on ").append(Markup.escape(unit.toString())).append(" (")
+                .append(Markup.escape(from)).append(").</p>");
+        if (top.isEmpty()) {
+            body.append("<p>no feature loads positively on it</p>");
+            return;
+        }
+        double[] mine = loadings[unit.channel()];
+        double total = 0;
+        for (double x : mine) {
+            total += Math.max(0, x);
+        }
+        body.append("<div class=\"features\">");
+        for (int f : top) {
+            body.append("<figure>");
+            if (images.get(f) != null) {
+                String src = AtlasFiles.featureLink(d.name(), f);
+                body.append("<a href=\"").append(src).append("\">").append(img(src, "feature " + d.name() + ":" + f,
+                        null)).append("</a>");
+            }
+            body.append(String.format(Locale.ROOT, "<figcaption>%s/%s:%d<br/>loading %.3g (%.0f%%)",
+                    Markup.escape(d.layer()), Markup.escape(d.name()), f, mine[f], total > 0 ? 100 * mine[f] / total
+                            : 0));
+            // the other drawn units this feature loads on most
+            List<Integer> also = new ArrayList<>();
+            for (int c = 0; c < loadings.length && c < shown.applyAsInt(unit.layer()); c++) {
+                if (c != unit.channel() && Atlas.topFeatures(loadings[c], Atlas.FEATURES_SHOWN).contains(f)) {
+                    also.add(c);
+                }
+            }
+            if (!also.isEmpty()) {
+                body.append("<br/>also on ");
+                for (int c : also.subList(0, Math.min(6, also.size()))) {
+                    body.append(link(Unit.channel(unit.layer(), c), "")).append(" ");
+                }
+            }
+            body.append("</figcaption></figure>");
+        }
+        body.append("</div>");
     }
 
     void weights(AtlasWeights.Inputs in, AtlasWeights.Outputs out) {
@@ -149,7 +245,7 @@ final class UnitPage {
 
     /** A link to the unit's page when the atlas has it, else its name. */
     private String link(Unit.Channel u, String sign) {
-        String text = Markup.escape(sign + " " + u);
+        String text = Markup.escape((sign + " " + u).trim());
         if (files.inAtlas(u.layer()) && u.channel() < shown.applyAsInt(u.layer())) {
             return "<a class=\"unit\" href=\"" + files.link(u) + "\">" + text + "</a>";
         }

@@ -267,6 +267,47 @@ public final class Polysemantic implements Displayable {
         return new Mixture(loadings, effectiveNumber(shares));
     }
 
+    /**
+     * {@link #contributions(FeatureDictionary, INDArray, int)} for every channel at once ({@code [c][feature]}):
+     * the rows are encoded once, then each channel's mean of code·decoder weight is taken over the rows where that
+     * channel is positive (the codes of a row do not depend on which other rows are encoded).
+     */
+    public static double[][] contributions(FeatureDictionary d, INDArray x) {
+        float[][] rows = x.castTo(DataType.FLOAT).toFloatMatrix();
+        int channels = d.channels();
+        double[][] out = new double[channels][d.size()];
+        if (rows.length == 0) {
+            return out;
+        }
+        float[][] codes;
+        try (INDArray z = d.encode(x)) {
+            codes = z.castTo(DataType.FLOAT).toFloatMatrix();
+        }
+        float[][] dir = new float[d.size()][];
+        for (int i = 0; i < d.size(); i++) {
+            dir[i] = d.direction(i);
+        }
+        for (int c = 0; c < channels; c++) {
+            int active = 0;
+            double[] s = out[c];
+            for (int r = 0; r < rows.length; r++) {
+                if (rows[r][c] > 0) {
+                    active++;
+                    float[] code = codes[r];
+                    for (int i = 0; i < s.length; i++) {
+                        if (code[i] != 0) {
+                            s[i] += code[i] * dir[i][c];
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < s.length && active > 0; i++) {
+                s[i] /= active;
+            }
+        }
+        return out;
+    }
+
     /** Each feature's mean contribution to channel {@code c} over the rows where the channel is positive. */
     static double[] contributions(FeatureDictionary d, INDArray x, int c) {
         float[][] rows = x.castTo(DataType.FLOAT).toFloatMatrix();

@@ -112,12 +112,21 @@ public final class Models {
     }
 
     private static Model embedded(String name, InputSpec spec) {
+        return Model.fromOnnx(embeddedBytes(name), name, spec);
+    }
+
+    /** The ONNX bytes of a model shipped inside circuitscope ({@link #EMBEDDED}). */
+    public static byte[] embeddedBytes(String name) {
+        if (!EMBEDDED.contains(name)) {
+            throw new ModelException("'" + name + "' is not a model shipped inside circuitscope; those are "
+                    + String.join(", ", EMBEDDED));
+        }
         String resource = "/org/circuitscope/models/organism/" + name + ".onnx";
         try (InputStream in = Models.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new ModelException("the embedded model is missing from this build (" + resource + ")");
             }
-            return Model.fromOnnx(in.readAllBytes(), name, spec);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new ModelException("cannot read the embedded model: " + e.getMessage(), e);
         }

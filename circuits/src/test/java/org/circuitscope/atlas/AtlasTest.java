@@ -13,15 +13,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.circuitscope.census.Census;
+import org.circuitscope.dictionary.FeatureDictionary;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.Models;
 import org.circuitscope.organism.World;
+import org.circuitscope.progress.Progress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The organism's atlas: every link and image resolves, no figure is blank, a partial run continues. */
+/**
+ * The organism's atlas: every link and image resolves, no figure is blank, a partial run continues; pages show
+ * images sampled by activation level, the centre neuron's visualisation, and (when asked) the census family and
+ * the dictionary features that load on the unit.
+ */
 class AtlasTest {
     private static Model model;
 
@@ -74,8 +81,23 @@ class AtlasTest {
         assertTrue(unitLinks >= 20, "links between units: " + unitLinks);
         String conv2 = Files.readString(dir.resolve("conv2/unit-0.html"));
         for (String section : List.of("Feature visualisation", "Diversity", "Top", "Bottom", "Activation histogram",
-                "Strongest inputs", "Strongest outputs", "Tuning curve")) {
+                "Examples by activation level", "Strongest inputs", "Strongest outputs", "Tuning curve")) {
             assertTrue(conv2.contains(section), "conv2:0 has no " + section);
+        }
+        for (String image : List.of("channel", "neuron", "negative", "histogram", "level-0", "level-7")) {
+            assertTrue(conv2.contains("src=\"unit-0/" + image + ".png\""), "conv2:0 shows no " + image + ".png");
+        }
+        // the levels run from the lowest to the highest per-image maximum of the 64 scenes
+        Matcher q = Pattern.compile("<figcaption>q ([0-9.]+): ([-0-9.e+]+)<br/>").matcher(conv2);
+        List<double[]> levels = new java.util.ArrayList<>();
+        while (q.find()) {
+            levels.add(new double[] {Double.parseDouble(q.group(1)), Double.parseDouble(q.group(2))});
+        }
+        assertEquals(8, levels.size(), "levels on conv2:0");
+        assertEquals(0.0, levels.get(0)[0]);
+        assertEquals(1.0, levels.get(7)[0]);
+        for (int i = 1; i < levels.size(); i++) {
+            assertTrue(levels.get(i)[1] >= levels.get(i - 1)[1], "levels not in ascending order: " + conv2);
         }
         assertTrue(conv2.contains("href=\"../conv1/unit-"), "conv2:0 links to no conv1 unit");
         // outputs name the strongest units of conv3 whichever they are; those the atlas drew (0..4) are links
@@ -104,6 +126,65 @@ class AtlasTest {
         assertEquals(before, Files.getLastModifiedTime(dir.resolve("conv1/unit-0.html")).toMillis(),
                 "a complete page was rewritten");
         assertFalse(Files.readString(dir.resolve("conv2/index.html")).contains("not yet"));
+    }
+
+    @Test
+    void censusAndDictionarySections(@TempDir Path dir) throws IOException {
+        // a small PCA dictionary on conv2, saved and loaded back as --dictionary does
+        FeatureDictionary learnt = FeatureDictionary.learning(model, "conv2").method(FeatureDictionary.Method.PCA)
+                .images(24).positions(32).spliceImages(0).learn(World.scenes(7, 24), Progress.NONE);
+        Path file = dir.resolve("conv2.pca.dict");
+        learnt.save(file);
+        FeatureDictionary d = FeatureDictionary.load(file);
+        Path site = dir.resolve("site");
+        Atlas.AtlasSite s = Atlas.of(model).layers("conv1", "conv2").units(3).sheet(3).steps(8).examples(3)
+                .negative(false).tuning(null).census(true).dictionary(d).data(World.scenes(2024, 48)).write(site);
+        assertEquals(6, s.written());
+        Census census = Census.of(model, "conv2");
+        for (int c = 0; c < 3; c++) {
+            String page = Files.readString(site.resolve("conv2/unit-" + c + ".html"));
+            assertTrue(page.contains("<h2>Family</h2>") && page.contains("<b>" + census.verdict(c).familyLabel()
+                    + "</b>"), "conv2:" + c + " does not show its census family "
+                    + census.verdict(c).familyLabel());
+            assertTrue(page.contains("unit-" + c + "/census-best.png"), "conv2:" + c + " has no best stimulus");
+            assertTrue(page.contains("<h2>Dictionary features</h2>"), "conv2:" + c + " has no dictionary section");
+            Matcher f = Pattern.compile("src=\"(features/pca-\\d+\\.png)\"").matcher(page);
+            int shown = 0;
+            while (f.find()) {
+                Path img = site.resolve("conv2").resolve(f.group(1));
+                assertTrue(Files.isRegularFile(img), img + " is missing");
+                assertNotBlank(img);
+                shown++;
+            }
+            assertTrue(shown >= 1, "conv2:" + c + " shows no dictionary feature: " + page);
+            assertNotBlank(site.resolve("conv2/unit-" + c + "/census-best.png"));
+            assertNotBlank(site.resolve("conv2/unit-" + c + "/neuron.png"));
+        }
+        // conv1 has no dictionary: no such section there, but its census
+        String conv1 = Files.readString(site.resolve("conv1/unit-0.html"));
+        assertFalse(conv1.contains("Dictionary features"));
+        assertTrue(conv1.contains("<h2>Family</h2>"));
+        // the strongest feature listed for conv2:0 is the one whose mean contribution to it is largest
+        double[][] loadings;
+        try (org.nd4j.linalg.api.ndarray.INDArray x = org.circuitscope.dictionary.ActivationSample.collect(model,
+                "conv2", World.scenes(2024, 48), Atlas.DICTIONARY_IMAGES, Atlas.DICTIONARY_POSITIONS, d.seed(), 16,
+                Progress.NONE).vectors()) {
+            loadings = org.circuitscope.dictionary.Polysemantic.contributions(d, x);
+        }
+        int best = Atlas.topFeatures(loadings[0], 1).get(0);
+        String page0 = Files.readString(site.resolve("conv2/unit-0.html"));
+        assertTrue(page0.indexOf("features/pca-" + best + ".png") == page0.indexOf("features/pca-"),
+                "conv2:0 does not list feature " + best + " first");
+    }
+
+    @Test
+    void aDictionaryOnALayerTheAtlasDoesNotDrawIsRefused(@TempDir Path dir) {
+        FeatureDictionary d = FeatureDictionary.learning(model, "conv3").method(FeatureDictionary.Method.PCA)
+                .images(8).positions(16).spliceImages(0).learn(World.scenes(7, 8), Progress.NONE);
+        org.circuitscope.model.ModelException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.circuitscope.model.ModelException.class, () -> Atlas.of(model).layers("conv1").dictionary(d)
+                        .write(dir));
+        assertTrue(e.getMessage().contains("conv3") && e.getMessage().contains("does not draw"), e.getMessage());
     }
 
     /** Fails when an image is one colour (an empty figure). */

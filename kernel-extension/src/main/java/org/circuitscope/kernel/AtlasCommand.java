@@ -1,11 +1,13 @@
 package org.circuitscope.kernel;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.circuitscope.atlas.Atlas;
+import org.circuitscope.dictionary.FeatureDictionary;
 import org.circuitscope.magics.MagicException;
 import org.circuitscope.magics.activations.Sources;
 import org.circuitscope.model.Model;
@@ -22,7 +24,8 @@ import org.circuitscope.progress.Progress;
 final class AtlasCommand {
     static final String USAGE = "java -jar circuitscope-kernel.jar atlas --out DIR [--model organism] "
             + "[--data world:500] [--layers a,b,...] [--steps 64] [--size PX] [--examples 6] [--units N] "
-            + "[--images N] [--diversity N] [--no-negative] [--no-tuning]";
+            + "[--images N] [--diversity N] [--levels 8] [--census] [--dictionary FILE[,FILE...]] [--no-neuron] "
+            + "[--no-negative] [--no-tuning]";
 
     private AtlasCommand() {
     }
@@ -40,6 +43,10 @@ final class AtlasCommand {
         int diversity = 0;
         boolean negative = true;
         boolean tuning = true;
+        boolean neuron = true;
+        boolean census = false;
+        Integer levels = null;
+        List<String> dictionaries = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -54,6 +61,14 @@ final class AtlasCommand {
                     }
                     case "--no-tuning" -> {
                         tuning = false;
+                        continue;
+                    }
+                    case "--no-neuron" -> {
+                        neuron = false;
+                        continue;
+                    }
+                    case "--census" -> {
+                        census = true;
                         continue;
                     }
                     default -> {
@@ -74,6 +89,9 @@ final class AtlasCommand {
                     case "--units" -> units = number(a, v);
                     case "--images" -> images = number(a, v);
                     case "--diversity" -> diversity = number(a, v);
+                    case "--levels" -> levels = number(a, v);
+                    case "--dictionary" -> Arrays.stream(v.split(",")).map(String::trim).filter(f -> !f.isEmpty())
+                            .forEach(dictionaries::add);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -84,7 +102,13 @@ final class AtlasCommand {
                 data = "world:500";
             }
             try (Model m = Models.load(model)) {
-                Atlas atlas = Atlas.of(m).negative(negative).diversity(diversity);
+                Atlas atlas = Atlas.of(m).negative(negative).diversity(diversity).neuron(neuron).census(census);
+                if (levels != null) {
+                    atlas.levels(levels);
+                }
+                for (String f : dictionaries) {
+                    atlas.dictionary(dictionary(f));
+                }
                 if (!tuning) {
                     atlas.tuning(null);
                 }
@@ -122,7 +146,19 @@ final class AtlasCommand {
         }
     }
 
-    private static int number(String option, String v) {
+    private static FeatureDictionary dictionary(String file) {
+        Path p = Path.of(file);
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("--dictionary " + file + ": no such file");
+        }
+        try {
+            return FeatureDictionary.load(p);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalArgumentException("--dictionary " + file + ": cannot read it (" + e.getMessage() + ")");
+        }
+    }
+
+    static int number(String option, String v) {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {

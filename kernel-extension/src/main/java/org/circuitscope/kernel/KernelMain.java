@@ -41,6 +41,9 @@ public final class KernelMain {
         if (args.length >= 1 && args[0].equals("atlas")) {
             System.exit(AtlasCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
+        if (args.length >= 1 && args[0].equals("dictionary")) {
+            System.exit(DictionaryCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         if (args.length >= 1 && args[0].equals("train-organism")) {
             try {
                 org.circuitscope.organism.TrainOrganism.main(Arrays.copyOfRange(args, 1, args.length));
@@ -61,6 +64,7 @@ public final class KernelMain {
                     + "       java -jar circuitscope-kernel.jar train-organism [--seed N] [--width W] [--steps S] "
                     + "[--out PATH] ...\n"
                     + "       " + AtlasCommand.USAGE + "\n"
+                    + "       " + DictionaryCommand.USAGE + "\n"
                     + "       java -cp 'circuitscope-kernel.jar:lib/*' " + KernelMain.class.getName()
                     + " <connection-file>   (what the installed kernel.json runs)");
             System.exit(2);

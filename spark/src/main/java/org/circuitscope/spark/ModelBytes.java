@@ -2,15 +2,17 @@ package org.circuitscope.spark;
 
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.Models;
 import org.circuitscope.organism.Organism;
 
 /**
  * A model as the bytes of its ONNX file, broadcast once to every executor, which loads it once
- * ({@link #loaded}) and shares it between the tasks it runs: forward passes hold no state in the model, each task
+ * ({@link #lease}) and shares it between the tasks it runs: forward passes hold no state in the model, each task
  * opens (and closes) its own native arrays.
  */
 public record ModelBytes(String name, byte[] onnx) implements Serializable {
@@ -29,32 +31,99 @@ public record ModelBytes(String name, byte[] onnx) implements Serializable {
         return Model.fromOnnx(onnx, name, null);
     }
 
-    private static final Map<Long, Model> LOADED = new ConcurrentHashMap<>();
+    /** A loaded model and how many tasks are using it; closed when released and no task uses it any more. */
+    private static final class Entry {
+        final Model model;
+        int users;
+        boolean released;
+
+        Entry(Model model) {
+            this.model = model;
+        }
+    }
+
+    private static final Map<Long, Entry> LOADED = new HashMap<>();
 
     static {
         // an executor JVM of a cluster closes its models when it ends
         Runtime.getRuntime().addShutdownHook(new Thread(ModelBytes::closeAll, "circuitscope-models"));
     }
 
-    /** This executor's copy of the broadcast model {@code id}, loaded on first use. */
+    /** This JVM's copy of the broadcast model {@code id}, loaded on first use (the driver's, before a job runs). */
     static Model loaded(long id, ModelBytes bytes) {
-        return LOADED.computeIfAbsent(id, k -> bytes.load());
+        synchronized (LOADED) {
+            return LOADED.computeIfAbsent(id, k -> new Entry(bytes.load())).model;
+        }
     }
 
-    /** Closes this JVM's loaded models of broadcast {@code id} (the driver, in local mode, when a job is done). */
+    /**
+     * A task's use of this executor's copy of model {@code id}: while a lease is open the model is not closed, even
+     * when the job that broadcast it ends (a job that failed can end while its other tasks still run).
+     */
+    static Lease lease(long id, ModelBytes bytes) {
+        synchronized (LOADED) {
+            Entry e = LOADED.computeIfAbsent(id, k -> new Entry(bytes.load()));
+            e.users++;
+            return new Lease(e);
+        }
+    }
+
+    /** See {@link #lease}. */
+    static final class Lease implements AutoCloseable {
+        private final Entry entry;
+        private boolean closed;
+
+        private Lease(Entry entry) {
+            this.entry = entry;
+        }
+
+        Model model() {
+            return entry.model;
+        }
+
+        @Override
+        public void close() {
+            synchronized (LOADED) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                entry.users--;
+                if (entry.released && entry.users == 0) {
+                    entry.model.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Releases this JVM's copy of broadcast {@code id} (the driver, in local mode, when a job is done): closed now,
+     * or by the last task still using it.
+     */
     static void close(long id) {
-        Model m = LOADED.remove(id);
-        if (m != null) {
-            m.close();
+        synchronized (LOADED) {
+            Entry e = LOADED.remove(id);
+            if (e != null) {
+                e.released = true;
+                if (e.users == 0) {
+                    e.model.close();
+                }
+            }
         }
     }
 
     static void closeAll() {
-        LOADED.keySet().forEach(ModelBytes::close);
+        List<Long> ids;
+        synchronized (LOADED) {
+            ids = new ArrayList<>(LOADED.keySet());
+        }
+        ids.forEach(ModelBytes::close);
     }
 
-    /** How many models this JVM holds (a test checks that a finished job leaves none). */
+    /** How many models this JVM holds for running or future tasks (a test checks that a finished job leaves none). */
     static int loadedCount() {
-        return LOADED.size();
+        synchronized (LOADED) {
+            return LOADED.size();
+        }
     }
 }

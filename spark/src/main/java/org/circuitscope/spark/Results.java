@@ -1,8 +1,15 @@
 package org.circuitscope.spark;
 
 import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
+import org.circuitscope.census.Rules;
 import org.circuitscope.model.ModelException;
 
 /** What the distributed jobs return, merged on the driver. */
@@ -41,5 +48,39 @@ public final class Results {
      */
     public record Examples(String unit, String unitRead, boolean negative, List<Example> examples, long imagesSeen,
                            List<String> problems) implements Serializable {
+    }
+
+    /**
+     * A layer sheet of feature visualisations optimised on the executors: image i (PNG bytes, lossless) maximises
+     * {@code channels[i]} of {@code layer}; {@code objective[i]} is its objective at the last step. The chunks of
+     * {@code batch} channels are the single-JVM sheet's chunks, each optimised with the same seed and options.
+     */
+    public record Sheet(String model, String layer, int[] channels, List<byte[]> png, float[] objective, int batch,
+                        int steps, int size, long seed) implements Serializable {
+        /** The images, decoded. */
+        public List<BufferedImage> images() {
+            List<BufferedImage> out = new ArrayList<>();
+            for (byte[] b : png) {
+                try {
+                    out.add(ImageIO.read(new ByteArrayInputStream(b)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** A unit's census verdict as it travels back from an executor (the fields of {@link Rules.Verdict}). */
+    public record Verdict(int unit, String family, double score, double orientation, double size, String color,
+                          String set, int stimulus, String reason) implements Serializable {
+        public static Verdict of(Rules.Verdict v) {
+            return new Verdict(v.unit(), v.familyLabel(), v.score(), v.orientation(), v.size(), v.color(), v.set(),
+                    v.stimulus(), v.reason());
+        }
+    }
+
+    /** The census of one layer of one model: every unit's verdict and the census's one-line summary. */
+    public record Census(String model, String layer, List<Verdict> verdicts, String summary) implements Serializable {
     }
 }

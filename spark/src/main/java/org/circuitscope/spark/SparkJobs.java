@@ -1,10 +1,18 @@
 package org.circuitscope.spark;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.apache.spark.SparkConf;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -12,22 +20,27 @@ import org.apache.spark.storage.StorageLevel;
 import org.circuitscope.activations.ActivationResult;
 import org.circuitscope.activations.Activations;
 import org.circuitscope.activations.Reduce;
+import org.circuitscope.census.Census;
 import org.circuitscope.examples.DatasetExamples;
 import org.circuitscope.examples.Example;
 import org.circuitscope.examples.ExamplesResult;
+import org.circuitscope.featurevis.FeatureVis;
+import org.circuitscope.featurevis.FeatureVisResult;
 import org.circuitscope.model.Layer;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.Unit;
 import org.circuitscope.progress.Progress;
 
 /**
- * The dataset-side jobs on Apache Spark: reduced activations, exact top-k / bottom-k examples per unit, and
- * activation histograms. The model travels once as a broadcast of its ONNX bytes; each executor loads it once and
+ * The jobs of a model's atlas on Apache Spark: on the dataset side reduced activations, exact top-k / bottom-k
+ * examples per unit and activation histograms; on the model side layer sheets of feature visualisations (chunks of
+ * units across executors) and the census over many models (one task per model and layer). The model travels once as a broadcast of its ONNX bytes; each executor loads it once and
  * runs the engine's own single-JVM job ({@link Activations}, {@link DatasetExamples}) on each partition, batched
  * as there; the driver merges the partitions' results exactly (the union of per-partition top-k lists holds the
  * global top-k; ties go to the earlier image, as on one machine). An image that cannot be read is reported in the
- * result's problems, never dropped silently; a task that fails is retried by Spark and, if it keeps failing, fails
- * the job.
+ * result's problems, never dropped silently; a task that fails is retried by Spark ({@code spark.task.maxFailures};
+ * {@link #local(int, int)} sets it in local mode) and, if it keeps failing, the job fails with a
+ * {@link SparkJobException} naming the partition and the images (or units, or models) it held: no partial result.
  *
  * <pre>{@code
  * try (SparkJobs jobs = SparkJobs.local(2)) {
@@ -44,6 +57,7 @@ public final class SparkJobs implements AutoCloseable {
     private final boolean owned;
     private int partitions;
     private int batchSize = 16;
+    private PartitionHook hook = PartitionHook.NONE;
 
     private SparkJobs(JavaSparkContext sc, boolean owned) {
         this.sc = sc;
@@ -54,6 +68,23 @@ public final class SparkJobs implements AutoCloseable {
     /** Spark's local mode in this JVM with {@code threads} task threads (local[threads]); closed by {@link #close}. */
     public static SparkJobs local(int threads) {
         SparkConf conf = new SparkConf().setMaster("local[" + threads + "]").setAppName("circuitscope")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1");
+        return new SparkJobs(new JavaSparkContext(conf), true);
+    }
+
+    /**
+     * Spark's local mode with {@code threads} task threads and up to {@code maxFailures} attempts per task
+     * ({@code local[threads,maxFailures]}; plain local mode tries a task once).
+     */
+    public static SparkJobs local(int threads, int maxFailures) {
+        if (threads < 1 || maxFailures < 1) {
+            throw new IllegalArgumentException("local mode needs at least 1 thread and 1 attempt, not " + threads
+                    + " and " + maxFailures);
+        }
+        SparkConf conf = new SparkConf().setMaster("local[" + threads + "," + maxFailures + "]")
+                .setAppName("circuitscope")
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1");
@@ -93,6 +124,88 @@ public final class SparkJobs implements AutoCloseable {
         return sc;
     }
 
+    /** Runs {@code h} at the start of every task (tests inject faults with it); {@link PartitionHook#NONE} for none. */
+    SparkJobs hook(PartitionHook h) {
+        this.hook = h == null ? PartitionHook.NONE : h;
+        return this;
+    }
+
+    /** What one task of a job computes from its partition's elements. */
+    @FunctionalInterface
+    interface PartitionBody<E, T> extends Serializable {
+        List<T> run(List<E> elements) throws Exception;
+    }
+
+    /** Names a partition's elements in an error ("images 53..105: ...", "units conv2:0–15"). */
+    @FunctionalInterface
+    interface Describe<E> extends Serializable {
+        String of(List<E> elements);
+    }
+
+    /**
+     * The task of every job: reads its partition, runs the hook, then the body; any exception becomes a
+     * {@link PartitionFailure} naming the partition and what it held (Spark retries the task and, when its attempts
+     * run out, fails the job with it).
+     */
+    static <E, T> Iterator<T> task(PartitionHook hook, int partitions, Iterator<E> it, Describe<E> describe,
+                                   PartitionBody<E, T> body) {
+        List<E> elements = new ArrayList<>();
+        it.forEachRemaining(elements::add);
+        TaskContext tc = TaskContext.get();
+        int partition = tc == null ? -1 : tc.partitionId();
+        int attempt = tc == null ? 0 : tc.attemptNumber();
+        try {
+            hook.before(partition, attempt);
+            return body.run(elements).iterator();
+        } catch (Exception e) {
+            throw new PartitionFailure(partition, partitions, attempt, describe.of(elements), e);
+        }
+    }
+
+    private static final Pattern FAILED_TIMES = Pattern.compile("failed (\\d+) times");
+    private static final Pattern FAILURE = Pattern.compile("PartitionFailure: ([^\\n]*)");
+
+    /**
+     * Runs a Spark action; a job that Spark aborted becomes a {@link SparkJobException} naming the job and the
+     * partition that failed, with what it held and how many attempts it had.
+     */
+    private <T> T action(String job, java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            throw failure(job, e);
+        } catch (Exception e) {
+            // Spark's SparkException is checked in Scala's eyes only; Java sees it here
+            throw failure(job, e);
+        }
+    }
+
+    static SparkJobException failure(String job, Throwable e) {
+        if (e instanceof SparkJobException s) {
+            return s;
+        }
+        String text = String.valueOf(e.getMessage());
+        String what = null;
+        for (Throwable t = e; t != null && what == null; t = t.getCause()) {
+            if (t instanceof PartitionFailure pf) {
+                what = pf.getMessage();
+            }
+        }
+        if (what == null) {
+            Matcher m = FAILURE.matcher(text);
+            what = m.find() ? m.group(1) : text.lines().findFirst().orElse(text);
+        }
+        Matcher n = FAILED_TIMES.matcher(text);
+        String times = n.find() ? "; the task failed " + n.group(1) + " times (spark.task.maxFailures), so the job "
+                + "stopped with no partial result" : "";
+        return new SparkJobException(job + " failed: " + what + times, e);
+    }
+
+    /** Runs Spark's {@code collect} as {@link #action}. */
+    private <T> List<T> collect(String job, JavaRDD<T> rdd) {
+        return action(job, rdd::collect);
+    }
+
     /** One partition's reduced activations. */
     record PartActivations(List<Long> indexes, List<String> ids, List<String> labels, float[][] rows,
                            List<String> problems) implements Serializable {
@@ -108,7 +221,8 @@ public final class SparkJobs implements AutoCloseable {
         Broadcast<ModelBytes> b = sc.broadcast(model);
         try {
             List<String> columns = columns(b, layers);
-            List<PartActivations> parts = activationsRdd(b, images, layers, reduce).collect();
+            List<PartActivations> parts = collect("activations of " + String.join(", ", layers) + " over "
+                    + images.size() + " images", activationsRdd(b, images, layers, reduce));
             return mergeActivations(parts, columns, images.size());
         } finally {
             release(b);
@@ -132,29 +246,33 @@ public final class SparkJobs implements AutoCloseable {
                                                     List<String> layers, Reduce reduce) {
         List<String> layerList = List.copyOf(layers);
         int batch = batchSize;
-        return sc.parallelize(images, partitions).mapPartitions(it -> {
-            Model m = ModelBytes.loaded(b.id(), b.value());
-            PartitionSource src = new PartitionSource(it);
-            if (src.count() == 0) {
-                return List.<PartActivations>of().iterator();
-            }
-            ActivationResult r = Activations.of(m).layers(layerList).reduce(reduce).batchSize(batch).run(src);
-            List<String> cols = new ArrayList<>();
-            for (String l : layerList) {
-                for (int c = 0; c < m.layers().get(l).channels(); c++) {
-                    cols.add(l + ":" + c);
+        PartitionHook h = hook;
+        int n = partitions;
+        return sc.parallelize(images, n).mapPartitions(it -> task(h, n, it, PartitionFailure::images, part -> {
+            try (ModelBytes.Lease lease = ModelBytes.lease(b.id(), b.value())) {
+                Model m = lease.model();
+                PartitionSource src = new PartitionSource(part.iterator());
+                if (src.count() == 0) {
+                    return List.<PartActivations>of();
                 }
-            }
-            float[][] rows = new float[r.images()][cols.size()];
-            for (int j = 0; j < cols.size(); j++) {
-                float[] col = r.column(cols.get(j));
-                for (int i = 0; i < col.length; i++) {
-                    rows[i][j] = col[i];
+                ActivationResult r = Activations.of(m).layers(layerList).reduce(reduce).batchSize(batch).run(src);
+                List<String> cols = new ArrayList<>();
+                for (String l : layerList) {
+                    for (int c = 0; c < m.layers().get(l).channels(); c++) {
+                        cols.add(l + ":" + c);
+                    }
                 }
+                float[][] rows = new float[r.images()][cols.size()];
+                for (int j = 0; j < cols.size(); j++) {
+                    float[] col = r.column(cols.get(j));
+                    for (int i = 0; i < col.length; i++) {
+                        rows[i][j] = col[i];
+                    }
+                }
+                return List.of(new PartActivations(List.copyOf(src.readIndexes()), r.ids(), r.labels(), rows,
+                        src.problems()));
             }
-            return List.of(new PartActivations(List.copyOf(src.readIndexes()), r.ids(), r.labels(), rows,
-                    src.problems())).iterator();
-        });
+        }));
     }
 
     private static Results.Activations mergeActivations(List<PartActivations> parts, List<String> columns,
@@ -206,27 +324,34 @@ public final class SparkJobs implements AutoCloseable {
         int batch = batchSize;
         Broadcast<ModelBytes> b = sc.broadcast(model);
         try {
-            List<PartExamples> parts = sc.parallelize(images, partitions).mapPartitions(it -> {
-                Model m = ModelBytes.loaded(b.id(), b.value());
-                PartitionSource src = new PartitionSource(it);
-                if (src.count() == 0) {
-                    return List.<PartExamples>of().iterator();
-                }
-                List<Unit> parsed = unitList.stream().map(Unit::parse).toList();
-                List<ExamplesResult> rs = DatasetExamples.of(m, parsed).k(k).negative(negative).batchSize(batch)
-                        .runAll(src, Progress.NONE);
-                List<Results.Examples> out = new ArrayList<>();
-                for (ExamplesResult r : rs) {
-                    List<Results.Example> ex = new ArrayList<>();
-                    for (Example e : r.examples()) {
-                        ex.add(new Results.Example(src.index(e.id()), e.id(), e.label(), e.value(), e.y(), e.x(),
-                                e.box()));
+            PartitionHook h = hook;
+            int n = partitions;
+            JavaRDD<PartExamples> rdd = sc.parallelize(images, n).mapPartitions(it -> task(h, n, it,
+                    PartitionFailure::images, part -> {
+                try (ModelBytes.Lease lease = ModelBytes.lease(b.id(), b.value())) {
+                    Model m = lease.model();
+                    PartitionSource src = new PartitionSource(part.iterator());
+                    if (src.count() == 0) {
+                        return List.<PartExamples>of();
                     }
-                    out.add(new Results.Examples(r.unit().toString(), r.unitRead().toString(), negative, ex,
-                            r.imagesSeen(), List.of()));
+                    List<Unit> parsed = unitList.stream().map(Unit::parse).toList();
+                    List<ExamplesResult> rs = DatasetExamples.of(m, parsed).k(k).negative(negative).batchSize(batch)
+                            .runAll(src, Progress.NONE);
+                    List<Results.Examples> out = new ArrayList<>();
+                    for (ExamplesResult r : rs) {
+                        List<Results.Example> ex = new ArrayList<>();
+                        for (Example e : r.examples()) {
+                            ex.add(new Results.Example(src.index(e.id()), e.id(), e.label(), e.value(), e.y(), e.x(),
+                                    e.box()));
+                        }
+                        out.add(new Results.Examples(r.unit().toString(), r.unitRead().toString(), negative, ex,
+                                r.imagesSeen(), List.of()));
+                    }
+                    return List.of(new PartExamples(out, src.readIndexes().size(), src.problems()));
                 }
-                return List.of(new PartExamples(out, src.readIndexes().size(), src.problems())).iterator();
-            }).collect();
+            }));
+            List<PartExamples> parts = collect((negative ? "bottom-" : "top-") + k + " examples of "
+                    + String.join(", ", unitList) + " over " + images.size() + " images", rdd);
             return mergeExamples(parts, unitList, k, negative, images.size());
         } finally {
             release(b);
@@ -280,11 +405,14 @@ public final class SparkJobs implements AutoCloseable {
             List<String> columns = columns(b, List.of(layer));
             int n = columns.size();
             rdd = activationsRdd(b, images, List.of(layer), reduce).persist(StorageLevel.MEMORY_ONLY());
-            long read = rdd.map(p -> (long) p.rows().length + p.problems().size()).fold(0L, Long::sum);
+            String job = "histograms of " + layer + " over " + images.size() + " images";
+            JavaRDD<PartActivations> parts = rdd;
+            long read = action(job, () -> parts.map(p -> (long) p.rows().length + p.problems().size())
+                    .fold(0L, Long::sum));
             if (read != images.size()) {
                 throw new IllegalStateException("the partitions returned " + read + " of " + images.size() + " images");
             }
-            double[][] range = rdd.map(p -> {
+            double[][] range = action(job, () -> parts.map(p -> {
                 double[][] r = new double[2][n];
                 java.util.Arrays.fill(r[0], Double.POSITIVE_INFINITY);
                 java.util.Arrays.fill(r[1], Double.NEGATIVE_INFINITY);
@@ -301,8 +429,8 @@ public final class SparkJobs implements AutoCloseable {
                     x[1][j] = Math.max(x[1][j], y[1][j]);
                 }
                 return x;
-            });
-            long[][] counts = rdd.map(p -> {
+            }));
+            long[][] counts = action(job, () -> parts.map(p -> {
                 long[][] c = new long[n][bins];
                 for (float[] row : p.rows()) {
                     for (int j = 0; j < n; j++) {
@@ -317,7 +445,7 @@ public final class SparkJobs implements AutoCloseable {
                     }
                 }
                 return x;
-            });
+            }));
             List<Histogram> out = new ArrayList<>();
             for (int j = 0; j < n; j++) {
                 out.add(new Histogram(columns.get(j), range[0][j], range[1][j], counts[j]));
@@ -328,6 +456,164 @@ public final class SparkJobs implements AutoCloseable {
                 rdd.unpersist(false);
             }
             release(b);
+        }
+    }
+
+    /**
+     * DJL's PyTorch engine lets one gradient collector record at a time in a JVM (a second one throws "A
+     * PtGradientCollector is already collecting"), so the tasks of one executor JVM optimise one after another;
+     * units spread over executors (JVMs) run in parallel.
+     */
+    private static final Object ONE_OPTIMISATION_PER_JVM = new Object();
+
+    /** One chunk of a layer sheet: its place among the chunks and its channels. */
+    record Chunk(int index, int[] channels) implements Serializable {
+    }
+
+    /** One chunk's images (PNG) and last-step objectives. */
+    record ChunkImages(int index, List<byte[]> png, float[] objective) implements Serializable {
+    }
+
+    /**
+     * A layer sheet of feature visualisations with the units partitioned across executors: the channels are cut
+     * into chunks of {@code batch} in order, as the single-JVM sheet ({@code %featurevis layer --channels ...})
+     * cuts them, and each chunk is one task that runs {@code FeatureVis.sheet(model, layer, chunk)} with the same
+     * steps, size and seed. Optimisation with the same seed on the same machine is deterministic, so each image
+     * equals the single-JVM sheet's; the images come back as PNG (lossless).
+     */
+    public Results.Sheet featureVisSheet(ModelBytes model, String layer, int[] channels, int batch, int steps,
+                                         int size, long seed) {
+        if (channels.length == 0) {
+            throw new IllegalArgumentException("a sheet needs at least one channel");
+        }
+        if (batch < 1 || steps < 1 || size < FeatureVis.MIN_SIZE) {
+            throw new IllegalArgumentException("a sheet needs batch ≥ 1, steps ≥ 1 and size ≥ " + FeatureVis.MIN_SIZE
+                    + ", not " + batch + ", " + steps + ", " + size);
+        }
+        List<Chunk> chunks = new ArrayList<>();
+        for (int start = 0; start < channels.length; start += batch) {
+            chunks.add(new Chunk(chunks.size(), java.util.Arrays.copyOfRange(channels, start,
+                    Math.min(channels.length, start + batch))));
+        }
+        Broadcast<ModelBytes> b = sc.broadcast(model);
+        try {
+            // the driver checks the layer and channels before any task runs
+            Model here = ModelBytes.loaded(b.id(), b.value());
+            String name = here.layers().get(layer).name();
+            long have = here.layers().get(layer).channels();
+            for (int c : channels) {
+                if (c < 0 || c >= have) {
+                    throw new IllegalArgumentException("layer '" + name + "' has " + have + " channels (0.."
+                            + (have - 1) + "); there is no channel " + c);
+                }
+            }
+            PartitionHook h = hook;
+            int n = chunks.size();
+            JavaRDD<ChunkImages> rdd = sc.parallelize(chunks, n).mapPartitions(it -> task(h, n, it,
+                    cs -> "units " + cs.stream().map(c -> name + ":" + c.channels()[0] + "–" + c.channels()[
+                            c.channels().length - 1]).reduce((x, y) -> x + ", " + y).orElse("none"), cs -> {
+                try (ModelBytes.Lease lease = ModelBytes.lease(b.id(), b.value())) {
+                    Model m = lease.model();
+                    List<ChunkImages> out = new ArrayList<>();
+                    for (Chunk c : cs) {
+                        FeatureVisResult r;
+                        synchronized (ONE_OPTIMISATION_PER_JVM) {
+                            r = FeatureVis.sheet(m, name, c.channels()).steps(steps).size(size).seed(seed).render();
+                        }
+                        List<byte[]> png = new ArrayList<>();
+                        float[] last = new float[c.channels().length];
+                        for (int i = 0; i < c.channels().length; i++) {
+                            png.add(png(r.images().get(i)));
+                            double[] t = r.trace(i);
+                            last[i] = t.length == 0 ? Float.NaN : (float) t[t.length - 1];
+                        }
+                        out.add(new ChunkImages(c.index(), png, last));
+                    }
+                    return out;
+                }
+            }));
+            List<ChunkImages> parts = new ArrayList<>(collect("feature-visualisation sheet of " + name + " ("
+                    + channels.length + " units in " + n + " chunks)", rdd));
+            if (parts.size() != n) {
+                throw new SparkJobException("feature-visualisation sheet of " + name + ": " + parts.size() + " of "
+                        + n + " chunks came back", null);
+            }
+            parts.sort(Comparator.comparingInt(ChunkImages::index));
+            List<byte[]> png = new ArrayList<>();
+            float[] objective = new float[channels.length];
+            int at = 0;
+            for (ChunkImages p : parts) {
+                png.addAll(p.png());
+                System.arraycopy(p.objective(), 0, objective, at, p.objective().length);
+                at += p.objective().length;
+            }
+            return new Results.Sheet(model.name(), name, channels.clone(), png, objective, batch, steps, size, seed);
+        } finally {
+            release(b);
+        }
+    }
+
+    static byte[] png(java.awt.image.BufferedImage img) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(img, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One census task: a model (by its place in the list) and a layer. */
+    record CensusTask(int model, String layer) implements Serializable {
+    }
+
+    /**
+     * The census ({@link Census#of(Model, String)}: the stimulus battery, the default texture images and the family
+     * rules) of every layer of every model, one task per model and layer; each model is broadcast once. The results
+     * come back in order: the layers of the first model, then of the second, and so on.
+     */
+    public List<Results.Census> census(List<ModelBytes> models, List<String> layers) {
+        if (models.isEmpty() || layers.isEmpty()) {
+            throw new IllegalArgumentException("a census needs at least one model and one layer");
+        }
+        List<Broadcast<ModelBytes>> bs = new ArrayList<>();
+        try {
+            for (ModelBytes m : models) {
+                bs.add(sc.broadcast(m));
+            }
+            List<CensusTask> tasks = new ArrayList<>();
+            for (int i = 0; i < models.size(); i++) {
+                Model here = ModelBytes.loaded(bs.get(i).id(), bs.get(i).value());
+                for (String l : layers) {
+                    tasks.add(new CensusTask(i, here.layers().get(l).name()));
+                }
+            }
+            List<String> names = models.stream().map(ModelBytes::name).toList();
+            List<Broadcast<ModelBytes>> shared = List.copyOf(bs);
+            PartitionHook h = hook;
+            int n = tasks.size();
+            JavaRDD<Results.Census> rdd = sc.parallelize(tasks, n).mapPartitions(it -> task(h, n, it,
+                    ts -> "census of " + ts.stream().map(t -> names.get(t.model()) + " " + t.layer())
+                            .reduce((x, y) -> x + ", " + y).orElse("nothing"), ts -> {
+                List<Results.Census> out = new ArrayList<>();
+                for (CensusTask t : ts) {
+                    Broadcast<ModelBytes> mb = shared.get(t.model());
+                    try (ModelBytes.Lease lease = ModelBytes.lease(mb.id(), mb.value())) {
+                        Model m = lease.model();
+                        Census c = Census.of(m, t.layer());
+                        out.add(new Results.Census(m.name(), t.layer(), c.verdicts().stream()
+                                .map(Results.Verdict::of).toList(), c.toString()));
+                    }
+                }
+                return out;
+            }));
+            List<Results.Census> out = collect("census of " + n + " layers of " + models.size() + " models", rdd);
+            if (out.size() != n) {
+                throw new SparkJobException("census: " + out.size() + " of " + n + " layers came back", null);
+            }
+            return out;
+        } finally {
+            bs.forEach(this::release);
         }
     }
 

@@ -12,11 +12,15 @@ import javax.imageio.ImageIO;
 import org.circuitscope.activations.ActivationResult;
 import org.circuitscope.activations.Activations;
 import org.circuitscope.activations.Reduce;
+import org.circuitscope.census.Census;
+import org.circuitscope.census.Rules;
 import org.circuitscope.data.ImageSource;
 import org.circuitscope.data.Sample;
 import org.circuitscope.examples.DatasetExamples;
 import org.circuitscope.examples.Example;
 import org.circuitscope.examples.ExamplesResult;
+import org.circuitscope.featurevis.FeatureVis;
+import org.circuitscope.featurevis.FeatureVisResult;
 import org.circuitscope.model.Model;
 import org.circuitscope.model.Models;
 import org.circuitscope.model.Unit;
@@ -29,7 +33,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Spark's local mode with two task threads gives what the single-JVM path gives on the organism's world: the same
  * activations (to float precision), the same top-k and bottom-k examples in the same order, the same histograms;
- * an unreadable image is reported, not dropped.
+ * an unreadable image is reported, not dropped; a layer sheet of feature visualisations optimised across tasks has
+ * the single-JVM sheet's images pixel for pixel; the census of two models' layers, one task each, has the single-JVM
+ * census's verdicts.
  */
 class SparkJobsTest {
     static final long SEED = 2024;
@@ -163,5 +169,94 @@ class SparkJobsTest {
         for (int i = 0; i < a.length; i++) {
             assertEquals(a[i], b[i], 1e-5f * Math.max(1f, Math.abs(a[i])));
         }
+    }
+
+    @Test
+    void aFeatureVisSheetAcrossTasksEqualsTheSingleJvmSheet() {
+        int[] channels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        int batch = 4;
+        int steps = 32;
+        int size = 64;
+        long seed = 3;
+        long t0 = System.nanoTime();
+        Results.Sheet d = jobs.featureVisSheet(ModelBytes.organism(), "conv2", channels, batch, steps, size, seed);
+        double spark = (System.nanoTime() - t0) / 1e9;
+        t0 = System.nanoTime();
+        List<java.awt.image.BufferedImage> want = new ArrayList<>();
+        List<Double> objective = new ArrayList<>();
+        for (int start = 0; start < channels.length; start += batch) {
+            int[] chunk = java.util.Arrays.copyOfRange(channels, start, Math.min(channels.length, start + batch));
+            FeatureVisResult r = FeatureVis.sheet(model, "conv2", chunk).steps(steps).size(size).seed(seed).render();
+            want.addAll(r.images());
+            for (int i = 0; i < chunk.length; i++) {
+                double[] t = r.trace(i);
+                objective.add(t[t.length - 1]);
+            }
+        }
+        double one = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("sheet of %d units in chunks of %d: Spark local[2] %.1f s, single JVM %.1f s%n",
+                channels.length, batch, spark, one);
+        List<java.awt.image.BufferedImage> got = d.images();
+        assertEquals(channels.length, got.size());
+        assertArrayEquals(channels, d.channels());
+        for (int i = 0; i < channels.length; i++) {
+            java.awt.image.BufferedImage a = want.get(i);
+            java.awt.image.BufferedImage b = got.get(i);
+            assertEquals(a.getWidth(), b.getWidth());
+            assertEquals(a.getHeight(), b.getHeight());
+            int differ = 0;
+            for (int y = 0; y < a.getHeight(); y++) {
+                for (int x = 0; x < a.getWidth(); x++) {
+                    differ += (a.getRGB(x, y) & 0xffffff) != (b.getRGB(x, y) & 0xffffff) ? 1 : 0;
+                }
+            }
+            assertEquals(0, differ, "conv2:" + channels[i] + ": pixels that differ from the single-JVM sheet");
+            assertEquals(objective.get(i), d.objective()[i], 1e-6 * Math.max(1, Math.abs(objective.get(i))),
+                    "conv2:" + channels[i] + " objective at the last step");
+        }
+        assertEquals(0, ModelBytes.loadedCount(), "a finished job left a model open");
+    }
+
+    @Test
+    void theCensusOfTwoModelsAcrossTasksEqualsTheSingleJvmCensus() {
+        List<String> layers = List.of("conv1", "conv2");
+        List<String> names = List.of(Models.DEFAULT, Models.SECOND_ORGANISM);
+        long t0 = System.nanoTime();
+        List<Results.Census> d = jobs.census(names.stream().map(n -> new ModelBytes(n, Models.embeddedBytes(n)))
+                .toList(), layers);
+        double spark = (System.nanoTime() - t0) / 1e9;
+        assertEquals(4, d.size());
+        t0 = System.nanoTime();
+        int families = 0;
+        int at = 0;
+        for (String name : names) {
+            try (Model m = Models.load(name)) {
+                for (String layer : layers) {
+                    Census s = Census.of(m, layer);
+                    Results.Census c = d.get(at++);
+                    assertEquals(name, c.model());
+                    assertEquals(layer, c.layer());
+                    assertEquals(s.toString(), c.summary());
+                    assertEquals(s.verdicts().size(), c.verdicts().size());
+                    for (int u = 0; u < s.verdicts().size(); u++) {
+                        Rules.Verdict want = s.verdict(u);
+                        Results.Verdict got = c.verdicts().get(u);
+                        String what = name + " " + layer + ":" + u;
+                        assertEquals(want.familyLabel(), got.family(), what);
+                        assertEquals(want.score(), got.score(), 1e-6 * Math.max(1, Math.abs(want.score())), what);
+                        assertEquals(want.orientation(), got.orientation(), 1e-9, what);
+                        assertEquals(want.size(), got.size(), 1e-9, what);
+                        assertEquals(want.set() + "#" + want.stimulus(), got.set() + "#" + got.stimulus(), what);
+                        assertEquals(want.reason(), got.reason(), what);
+                        families += want.family() != null ? 1 : 0;
+                    }
+                }
+            }
+        }
+        double one = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("census of %d layers of %d models: Spark local[2] %.1f s, single JVM %.1f s; %d units "
+                + "in a family%n", layers.size(), names.size(), spark, one, families);
+        assertTrue(families > 0, "no unit of either model was placed in a family: the comparison says little");
+        assertEquals(0, ModelBytes.loadedCount(), "a finished job left a model open");
     }
 }
