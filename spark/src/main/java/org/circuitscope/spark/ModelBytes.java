@@ -64,17 +64,19 @@ public record ModelBytes(String name, byte[] onnx) implements Serializable {
         synchronized (LOADED) {
             Entry e = LOADED.computeIfAbsent(id, k -> new Entry(bytes.load()));
             e.users++;
-            return new Lease(e);
+            return new Lease(e, TaskThreads.claim());
         }
     }
 
     /** See {@link #lease}. */
     static final class Lease implements AutoCloseable {
         private final Entry entry;
+        private final int threadsBefore;
         private boolean closed;
 
-        private Lease(Entry entry) {
+        private Lease(Entry entry, int threadsBefore) {
             this.entry = entry;
+            this.threadsBefore = threadsBefore;
         }
 
         Model model() {
@@ -88,6 +90,7 @@ public record ModelBytes(String name, byte[] onnx) implements Serializable {
                     return;
                 }
                 closed = true;
+                TaskThreads.restore(threadsBefore);
                 entry.users--;
                 if (entry.released && entry.users == 0) {
                     entry.model.close();
