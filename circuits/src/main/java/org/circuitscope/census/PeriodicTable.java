@@ -58,6 +58,7 @@ public final class PeriodicTable implements Displayable {
         private final List<Model> models;
         private final ImageSource data;
         private final Map<String, String> layers = new LinkedHashMap<>();
+        private final Map<String, Census> given = new LinkedHashMap<>();
         private double depth = DEPTH;
         private int featureVisSteps;
 
@@ -89,6 +90,16 @@ public final class PeriodicTable implements Displayable {
             return this;
         }
 
+        /**
+         * Use this census for the model it was taken of (by name) instead of running one: a census kept from
+         * before ({@link Census#of(Probe)} on a {@link Probe#load loaded} probe), e.g. to draw feature
+         * visualisations for a table already measured.
+         */
+        public Builder census(Census c) {
+            given.put(c.model(), c);
+            return this;
+        }
+
         /** Draw each cell's best member as its feature visualisation ({@code steps} steps), not its stimulus. */
         public Builder featureVis(int steps) {
             this.featureVisSteps = steps;
@@ -102,9 +113,12 @@ public final class PeriodicTable implements Displayable {
                 if (progress.cancelled()) {
                     break;
                 }
-                String layer = layers.containsKey(m.name()) ? layers.get(m.name()) : comparableLayer(m, depth);
-                progress.update(out.size(), models.size(), "census of " + m.name() + " " + layer);
-                Census c = Census.of(m, layer, data, Progress.NONE);
+                Census c = given.get(m.name());
+                if (c == null) {
+                    String layer = layers.containsKey(m.name()) ? layers.get(m.name()) : comparableLayer(m, depth);
+                    progress.update(out.size(), models.size(), "census of " + m.name() + " " + layer);
+                    c = Census.of(m, layer, data, Progress.NONE);
+                }
                 out.add(c);
                 if (featureVisSteps > 0) {
                     Map<Family, Unit> best = new LinkedHashMap<>();
@@ -114,6 +128,7 @@ public final class PeriodicTable implements Displayable {
                             best.put(f, Unit.parse(c.layer() + ":" + mem.get(0).unit()));
                         }
                     }
+                    progress.update(out.size() - 1, models.size(), "feature visualisations of " + m.name());
                     Map<Unit, BufferedImage> imgs = Thumbnails.featureVis(m, featureVisSteps, 96)
                             .all(best.values(), Progress.NONE);
                     Map<Family, BufferedImage> byFamily = new LinkedHashMap<>();
