@@ -244,7 +244,7 @@ public final class PeriodicTable implements Displayable {
         int cell = 72;
         int colW = cell + 60;
         int label = 150;
-        int top = 54;
+        int top = 70;
         int rowH = cell + 22;
         Family[] fams = Family.values();
         int width = label + censuses.size() * colW + 10;
@@ -269,12 +269,15 @@ public final class PeriodicTable implements Displayable {
                        int top, int rowH) {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-        g.drawString("periodic table of visual features (count, best member)", 8, 16);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        g.drawString("periodic table of visual features: units per family at comparable depth, and the best member's "
+                + (featureVis.isEmpty() ? "best stimulus" : "feature visualisation"), 8, 16);
         int x = label;
         for (Census c : censuses) {
-            g.drawString(shorten(c.model(), 22), x, 34);
-            g.drawString(shorten(c.layer(), 24), x, 46);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
+            g.drawString(shorten(c.model(), 20), x, 36);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+            g.drawString(shorten(c.layer(), 24), x, 50);
+            g.drawString(c.probe().channels() + " units", x, 62);
             x += colW;
         }
         int y = top;
