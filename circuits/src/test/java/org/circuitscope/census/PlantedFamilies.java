@@ -14,13 +14,14 @@ import org.circuitscope.onnx.export.OnnxWriter;
  * <p>Layer {@code a} computes features that stay linear through its ReLU or come in ± pairs: 0 brightness
  * (mean RGB), 1/2 red−green±, 3/4 blue−yellow±, 5/6 a Laplacian of brightness± (fine-texture energy), 7–10 a
  * quadrature pair of Gabor filters at 150°, period 7.75 pixels, ± each (their rectified sum is phase-invariant),
- * 11–13 arc detectors (an arc template facing 0°, 135° dark, 270°, less 0.4 × the opposite arc, thresholded at
- * half the response to its own arc: the early curve units a curve detector is built from). Layer {@code families}
+ * 11–13 arc detectors (a stroke between dark flanks along an arc facing 0°, 135° dark, 270°, less 0.4 × the
+ * opposite arc, thresholded at 0.8 of the response to its own arc: the early curve units a curve detector is built
+ * from; see {@link #arcDetector}). Layer {@code families}
  * plants, in input-pixel coordinates of the kernel (x right, y up, orientations
  * counter-clockwise from pointing right, the stimuli's convention), with each kernel's mean removed where it
  * reads brightness so that a uniform image gives zero:
  * <ol start="0">
- * <li>a curve facing 0° (bright arc, radius 5.2, span 90°): its arc detector pooled flat over a disc of radius 5,
+ * <li>a curve facing 0° (bright arc, radius 5.2, span 90°): its arc detector pooled flat over a disc of radius 6,
  * so that it answers the arc wherever it falls near the centre of its field, as real curve detectors do;</li>
  * <li>a curve facing 135° (dark arc), likewise;</li>
  * <li>a curve facing 270° (bright arc), likewise;</li>
@@ -212,11 +213,11 @@ public final class PlantedFamilies {
                 }
             }
         }
-        // 11–13 arc detectors on brightness, thresholded at half the response to their own (bright or dark) arc
+        // 11–13 arc detectors on brightness, thresholded at 0.8 of the response to their own (bright or dark) arc
         float[] ba = new float[A];
         double[] arcs = {0, 135, 270};
         for (int k = 0; k < arcs.length; k++) {
-            float[] tpl = curve(KA, arcs[k]);
+            float[] tpl = arcDetector(arcs[k]);
             double own = 0;
             float[] img = arcImage(arcs[k], 5.2);
             for (int p = 0; p < kk; p++) {
@@ -228,9 +229,9 @@ public final class PlantedFamilies {
                     wa[((11 + k) * 3 + c) * kk + p] = sign * tpl[p] / 3;
                 }
             }
-            ba[11 + k] = (float) (-0.5 * own);
+            ba[11 + k] = (float) (-0.8 * own);
         }
-        float[] pool = plane(KB, (x, y) -> Math.hypot(x, y) <= 5 ? 0.2 : 0);
+        float[] pool = plane(KB, (x, y) -> Math.hypot(x, y) <= 6 ? 0.2 : 0);
         List<float[][]> b = new ArrayList<>();
         b.add(on(11, pool));
         b.add(on(12, pool));
@@ -282,6 +283,37 @@ public final class PlantedFamilies {
                         new long[] {KB / 2, KB / 2, KB / 2, KB / 2})
                 .relu("families", LAYER).output(LAYER, new long[] {1, nb, SIZE, SIZE}, "N").toBytes();
         return Model.fromOnnx(bytes, "planted-families", InputSpec.rgb01(SIZE));
+    }
+
+    /**
+     * An early arc detector on a KA×KA kernel: along the arc facing {@code deg} (radius 5.2, span 90°) a bright
+     * stroke between two dark flanks 1.8 pixels either side (each 0.8 of the stroke's weight, so a uniform field or
+     * an edge gives little and a straight line leaves the stroke for a flank towards the arc's ends), its mean over the
+     * kernel's disc removed (a uniform field of any brightness gives zero, so both polarities work alike), less 0.4 ×
+     * the same for the opposite arc.
+     */
+    static float[] arcDetector(double deg) {
+        float[] a = lobes(deg);
+        float[] o = lobes(deg + 180);
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i] - 0.4f * o[i];
+        }
+        return out;
+    }
+
+    private static float[] lobes(double deg) {
+        double r = 5.2;
+        double t = Math.toRadians(deg);
+        double cx = -r * Math.cos(t);
+        double cy = -r * Math.sin(t);
+        return zeroMean(plane(KA, (x, y) -> {
+            double d = Math.hypot(x - cx, y - cy) - r;
+            double off = Math.abs(Math.IEEEremainder(Math.atan2(y - cy, x - cx) - t, 2 * Math.PI));
+            double s = 2 * 0.7 * 0.7;
+            return off <= Math.toRadians(45) ? Math.exp(-d * d / s) - 0.8 * Math.exp(-(d - 1.8) * (d - 1.8) / s)
+                    - 0.8 * Math.exp(-(d + 1.8) * (d + 1.8) / s) : 0;
+        }), KA, KA / 2);
     }
 
     /** A bright arc of radius r, span 90°, stroke 1.5 pixels, as the battery draws it, on a KA×KA kernel plane. */
