@@ -46,22 +46,43 @@ class FullTableTest {
             java.nio.file.Path out = java.nio.file.Path.of(System.getProperty("circuitscope.universality.out",
                     "target/universality"));
             java.nio.file.Files.createDirectories(out.resolve("probes"));
-            PeriodicTable.Builder b = PeriodicTable.of(models, data);
-            String kept = System.getProperty("circuitscope.universality.probes");
-            if (kept != null) {
-                for (Model m : models) {
-                    java.nio.file.Path f = java.nio.file.Path.of(kept, fileName(m.name()) + ".probe");
-                    if (java.nio.file.Files.isRegularFile(f)) {
-                        b.census(Census.of(Probe.load(f)));
-                        System.err.println("census of " + m.name() + " from " + f);
-                    }
+            // -Dcircuitscope.universality.only=a,b: only these models (by name), in this order
+            String only = System.getProperty("circuitscope.universality.only");
+            List<Model> chosen = models;
+            if (only != null) {
+                chosen = new ArrayList<>();
+                for (String w : only.split(",")) {
+                    chosen.add(models.stream().filter(m -> m.name().equals(w)).findFirst().orElseThrow(() ->
+                            new IllegalArgumentException("no model " + w + " among " + models.stream()
+                                    .map(Model::name).toList())));
                 }
+            }
+            PeriodicTable.Builder b = PeriodicTable.of(chosen, data);
+            String kept = System.getProperty("circuitscope.universality.probes");
+            long t0 = System.nanoTime();
+            // each census saved as soon as it is taken (probe and curve evidence), or taken from a kept probe
+            for (Model m : chosen) {
+                java.nio.file.Path f = kept == null ? null : java.nio.file.Path.of(kept, fileName(m.name()) + ".probe");
+                Census c;
+                if (f != null && java.nio.file.Files.isRegularFile(f)) {
+                    c = Census.of(Probe.load(f));
+                    System.err.println("census of " + m.name() + " from " + f);
+                } else {
+                    long t1 = System.nanoTime();
+                    c = Census.of(m, PeriodicTable.comparableLayer(m, PeriodicTable.DEPTH), data, Progress.NONE);
+                    System.err.printf("census of %s %s in %.0f s (load average %.1f)%n", m.name(), c.layer(),
+                            (System.nanoTime() - t1) / 1e9, java.lang.management.ManagementFactory
+                                    .getOperatingSystemMXBean().getSystemLoadAverage());
+                    c.probe().save(out.resolve("probes").resolve(fileName(c.model()) + ".probe"));
+                }
+                java.nio.file.Files.writeString(out.resolve("curves-" + fileName(c.model()) + ".csv"),
+                        curveEvidence(c));
+                b.census(c);
             }
             int steps = Integer.getInteger("circuitscope.universality.featurevis", 0);
             if (steps > 0) {
                 b.featureVis(steps);
             }
-            long t0 = System.nanoTime();
             PeriodicTable t = b.run(new Progress() {
                 @Override
                 public void update(long done, long total, String status) {
@@ -80,9 +101,6 @@ class FullTableTest {
             System.out.println(t.counts().print());
             for (Census c : t.censuses()) {
                 System.out.println(c.summary().print());
-                c.probe().save(out.resolve("probes").resolve(fileName(c.model()) + ".probe"));
-                java.nio.file.Files.writeString(out.resolve("curves-" + fileName(c.model()) + ".csv"),
-                        curveEvidence(c));
                 System.out.println(c.model() + " curve orientations' largest gap: " + c.largestGap(Family.CURVE));
             }
             javax.imageio.ImageIO.write(t.figure().image(), "png", out.resolve("periodic-table.png").toFile());
