@@ -33,6 +33,19 @@ import tech.tablesaw.columns.Column;
  * <li>{@link #CUE_Z} = 2 and {@link #CUE_AGREE} = 45°: a boundary unit answers at least two of the three cues of
  * an object boundary (luminance edge, texture change, colour change), the weaker one at z ≥ 2 and at least half the
  * stronger's height, with their preferred orientations within 45° (the same boundary, seen by different cues).</li>
+ * <li>{@link #CURVATURE_END} = 1/1.2: along the curvature series (arcs of one length, so the same ink, from a
+ * straight segment to a nearly closed ring of radius f/16) a curve detector's response rises to a preferred
+ * curvature and falls again: the peak is an inner curvature and both ends stay at or below 1/1.2 of it (the
+ * {@link #PREFER} margin). A unit that only grows with curvature is reading how concentrated the ink is, one that
+ * only falls is a line unit; real curve detectors prefer a band of radii (Cammarata et al., "Curve Detectors",
+ * 2020).</li>
+ * <li>{@link #SHIFT_KEEP} = 0.5 and {@link #SHIFT_TURN} = 30°: the f/6 arc at the preferred orientation moved by
+ * f/8 right, left, up or down keeps at least half the centred arc's height, and the preferred orientation among
+ * the moved arcs is within 30° (two orientation samples) of the centred one. Curve detectors answer their curve
+ * across much of their field (they pool earlier curve units over positions); a rigid template that happens to
+ * overlap an arc at one place, as a random filter stack can, loses it when it moves.</li>
+ * <li>{@link #DATA_SHARE}: the best arc must reach this share of the unit's level on its top data-set examples
+ * ({@link Probe#top}, measured as (arc − μ) / (top − μ)); see its comment for the value chosen and why.</li>
  * </ul>
  */
 public final class Rules {
