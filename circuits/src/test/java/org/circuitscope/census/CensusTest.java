@@ -105,7 +105,7 @@ class CensusTest {
     /**
      * A rigid arc template (what the old rule called a curve: it beats lines by far, the opposite arc and the
      * orthogonal orientations stay low) answers the arc only where it lies on the template: shifted by f/8 it is
-     * gone, so it is not a curve detector; nor is a unit of random weights.
+     * gone and prefers another orientation, so it is not a curve detector; nor is a unit of random weights.
      */
     @Test
     void aRigidArcTemplateAndRandomWeightsAreNotCurves() {
@@ -113,12 +113,16 @@ class CensusTest {
         System.out.println("rigid template: " + rigid + " " + java.util.Arrays.toString(rigid.curvature()));
         assertTrue(rigid.z() >= Rules.Z_MIN && rigid.overLines() >= Rules.PREFER && rigid.opposite() <= Rules.HALF,
                 "the template passes the old curve tests: " + rigid);
-        assertTrue(rigid.shifted() < Rules.SHIFT_KEEP, "shifted by f/8 the template loses its arc: " + rigid);
+        assertTrue(rigid.shifted() < Rules.HALF && rigid.turn() > Rules.SHIFT_TURN,
+                "shifted by f/8 the template loses its arc and answers another orientation: " + rigid);
         assertNotEquals(Family.CURVE, census.verdict(14).family(), census.verdict(14).toString());
         assertNotEquals(Family.CURVE, census.verdict(15).family(), census.verdict(15).toString());
         for (int u = 0; u < 3; u++) {
             Rules.CurveEvidence e = Rules.curveEvidence(census.probe(), u);
-            assertTrue(e.shifted() >= Rules.SHIFT_KEEP, "planted curve " + u + " is position-tolerant: " + e);
+            System.out.println("planted curve " + u + ": " + e + " " + java.util.Arrays.toString(e.curvature()));
+            assertTrue(e.shifted() >= Rules.HALF && e.turn() <= Rules.SHIFT_TURN, "planted curve " + u
+                    + " is position-tolerant: " + e);
+            assertTrue(e.data() >= Rules.DATA_SHARE, "planted curve " + u + " against its top examples: " + e);
             assertTrue(e.peak() > 0 && e.peak() < e.curvature().length - 1, "curvature peak inside: " + e);
         }
     }
