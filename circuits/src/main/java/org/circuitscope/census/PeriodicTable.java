@@ -247,7 +247,8 @@ public final class PeriodicTable implements Displayable {
         int top = 70;
         int rowH = cell + 22;
         Family[] fams = Family.values();
-        int width = label + censuses.size() * colW + 10;
+        // wide enough for the title however few columns
+        int width = Math.max(label + censuses.size() * colW + 10, 720);
         int height = top + fams.length * rowH + 10;
         Map<String, Map<Family, BufferedImage>> pictures = new LinkedHashMap<>();
         for (Census c : censuses) {
