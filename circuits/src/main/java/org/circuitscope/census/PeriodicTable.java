@@ -247,8 +247,8 @@ public final class PeriodicTable implements Displayable {
         int top = 70;
         int rowH = cell + 22;
         Family[] fams = Family.values();
-        // wide enough for the title however few columns
-        int width = Math.max(label + censuses.size() * colW + 10, 720);
+        // wide enough for the title however few columns (bold 13-point sans: under 8 pixels a character)
+        int width = Math.max(label + censuses.size() * colW + 10, 16 + 8 * title().length());
         int height = top + fams.length * rowH + 10;
         Map<String, Map<Family, BufferedImage>> pictures = new LinkedHashMap<>();
         for (Census c : censuses) {
@@ -270,8 +270,7 @@ public final class PeriodicTable implements Displayable {
                        int top, int rowH) {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-        g.drawString("periodic table of visual features: units per family at comparable depth, and the best member's "
-                + (featureVis.isEmpty() ? "best stimulus" : "feature visualisation"), 8, 16);
+        g.drawString(title(), 8, 16);
         int x = label;
         for (Census c : censuses) {
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
@@ -309,6 +308,11 @@ public final class PeriodicTable implements Displayable {
             }
             y += rowH;
         }
+    }
+
+    private String title() {
+        return "periodic table of visual features: units per family at comparable depth, and the best member's "
+                + (featureVis.isEmpty() ? "best stimulus" : "feature visualisation");
     }
 
     private static String shorten(String s, int n) {
