@@ -6,6 +6,7 @@ import java.util.Map;
 import org.circuitscope.data.ImageSource;
 import org.circuitscope.display.Displayable;
 import org.circuitscope.model.Model;
+import org.circuitscope.model.Unit;
 import org.circuitscope.progress.Progress;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
@@ -22,26 +23,62 @@ import tech.tablesaw.api.Table;
  * receptive field is centred nearest the point, so that both describe the same part of the same image. The
  * controls: {@link #shuffledImages(long)} (B sees the images in another order: what unrelated images give) and,
  * run by the caller, B with its weights shuffled ({@link Model#withShuffledWeights(long)}).
+ *
+ * <p>Either side may be a dictionary's features instead of a layer's channels: name it {@code layer/dictionary}
+ * and give the dictionaries ({@link #between(Model, String, Model, String, Map)}); each feature is read from the
+ * layer's channel vector at the same positions as a channel would be ({@link Unit.Feature#at}), so features match
+ * features, or neurons, under the same controls.
  */
 public final class UnitMatching {
     private final Model a;
     private final String layerA;
     private final Model b;
     private final String layerB;
+    /** The names the sides' units are written with: the layer, or {@code layer/dictionary} for features. */
+    private final String nameA;
+    private final String nameB;
+    /** The dictionary whose features a side reads, or null for its channels. */
+    private final Unit.FeatureBasis viewA;
+    private final Unit.FeatureBasis viewB;
     private Reduce reduce = Reduce.MAX;
     private int batchSize = 50;
     private int grid;
     private Long shuffleSeed;
 
-    private UnitMatching(Model a, String layerA, Model b, String layerB) {
+    private UnitMatching(Model a, String sideA, Model b, String sideB, Map<String, ? extends Unit.FeatureBasis> d) {
         this.a = a;
-        this.layerA = a.layers().get(layerA).name();
         this.b = b;
-        this.layerB = b.layers().get(layerB).name();
+        this.viewA = Unit.dictionaryView(sideA, d);
+        this.viewB = Unit.dictionaryView(sideB, d);
+        this.layerA = a.layers().get(viewA != null ? viewA.layer() : sideA).name();
+        this.layerB = b.layers().get(viewB != null ? viewB.layer() : sideB).name();
+        this.nameA = viewA != null ? layerA + sideA.substring(sideA.lastIndexOf('/')) : layerA;
+        this.nameB = viewB != null ? layerB + sideB.substring(sideB.lastIndexOf('/')) : layerB;
+        check(a, layerA, viewA, sideA);
+        check(b, layerB, viewB, sideB);
+    }
+
+    private static void check(Model m, String layer, Unit.FeatureBasis view, String side) {
+        if (view != null && view.size() > 0) {
+            long c = m.layers().get(layer).channels();
+            if (view.feature(0).channels() != c) {
+                throw new IllegalArgumentException("dictionary " + side + " reads " + view.feature(0).channels()
+                        + " channels, but " + m.name() + " " + layer + " has " + c);
+            }
+        }
     }
 
     public static UnitMatching between(Model a, String layerA, Model b, String layerB) {
-        return new UnitMatching(a, layerA, b, layerB);
+        return new UnitMatching(a, layerA, b, layerB, Map.of());
+    }
+
+    /**
+     * As {@link #between(Model, String, Model, String)}, where a side written {@code layer/name} with {@code name}
+     * one of {@code dictionaries} is that dictionary's features on the layer.
+     */
+    public static UnitMatching between(Model a, String sideA, Model b, String sideB,
+                                       Map<String, ? extends Unit.FeatureBasis> dictionaries) {
+        return new UnitMatching(a, sideA, b, sideB, dictionaries);
     }
 
     /** How a unit's map becomes one number per image (default: its maximum). */
@@ -82,8 +119,8 @@ public final class UnitMatching {
     }
 
     public Result run(ImageSource images, Progress progress) {
-        int na = (int) a.layers().get(layerA).channels();
-        int nb = (int) b.layers().get(layerB).channels();
+        int na = viewA != null ? viewA.size() : (int) a.layers().get(layerA).channels();
+        int nb = viewB != null ? viewB.size() : (int) b.layers().get(layerB).channels();
         float[][] va;
         float[][] vb;
         int count;
@@ -94,10 +131,10 @@ public final class UnitMatching {
             count = sampleAtPoints(images, progress, va, vb);
             reading = "at " + grid + "×" + grid + " matched receptive-field positions";
         } else {
-            ActivationResult ra = Activations.of(a).layers(layerA).reduce(reduce).batchSize(batchSize).run(images,
-                    progress);
-            ActivationResult rb = Activations.of(b).layers(layerB).reduce(reduce).batchSize(batchSize).run(images,
-                    progress);
+            ActivationResult ra = Activations.of(a).dictionaries(views(nameA, viewA)).layers(nameA).reduce(reduce)
+                    .batchSize(batchSize).run(images, progress);
+            ActivationResult rb = Activations.of(b).dictionaries(views(nameB, viewB)).layers(nameB).reduce(reduce)
+                    .batchSize(batchSize).run(images, progress);
             if (ra.images() != rb.images()) {
                 throw new IllegalArgumentException("matching needs the same images for both models; got "
                         + ra.images() + " and " + rb.images());
@@ -105,10 +142,10 @@ public final class UnitMatching {
             va = new float[na][];
             vb = new float[nb][];
             for (int i = 0; i < na; i++) {
-                va[i] = ra.column(layerA + ":" + i);
+                va[i] = ra.column(nameA + ":" + i);
             }
             for (int j = 0; j < nb; j++) {
-                vb[j] = rb.column(layerB + ":" + j);
+                vb[j] = rb.column(nameB + ":" + j);
             }
             count = ra.images();
             reading = "each map's " + reduce.name().toLowerCase(java.util.Locale.ROOT);
@@ -148,7 +185,12 @@ public final class UnitMatching {
                 r[i][j] = s / (za[i].length - 1);
             }
         }
-        return new Result(a.name(), layerA, b.name(), layerB, images.name() + " (" + reading + ")", count, r);
+        return new Result(a.name(), nameA, b.name(), nameB, images.name() + " (" + reading + ")", count, r);
+    }
+
+    /** The one dictionary a side reads, by the name its side is written with (none for channels). */
+    private static Map<String, Unit.FeatureBasis> views(String name, Unit.FeatureBasis view) {
+        return view == null ? Map.of() : Map.of(name.substring(name.lastIndexOf('/') + 1), view);
     }
 
     /** A permutation of 0..n-1 with no fixed point (n ≥ 2), from a seed. */
@@ -186,8 +228,8 @@ public final class UnitMatching {
                 }
                 List<java.awt.image.BufferedImage> imgs = batch.stream().map(org.circuitscope.data.Sample::image)
                         .toList();
-                rowsA.addAll(pick(a.run(imgs, layerA).get(layerA), pa));
-                rowsB.addAll(pick(b.run(imgs, layerB).get(layerB), pb));
+                rowsA.addAll(pick(a.run(imgs, layerA).get(layerA), pa, viewA));
+                rowsB.addAll(pick(b.run(imgs, layerB).get(layerB), pb, viewB));
                 done += batch.size();
                 progress.update(done, total, done + " images");
             }
@@ -199,19 +241,31 @@ public final class UnitMatching {
         return done;
     }
 
-    /** Per image: channel-major values at the positions (channel c, point p at c * points + p). */
-    private static List<float[]> pick(org.circuitscope.tensor.Tensor t, int[] positions) {
+    /**
+     * Per image: unit-major values at the positions (unit u, point p at u * points + p); the units are the
+     * channels, or the features of {@code view} read from the channel vector at each position.
+     */
+    private static List<float[]> pick(org.circuitscope.tensor.Tensor t, int[] positions, Unit.FeatureBasis view) {
         long[] s = t.shape();
         int n = (int) s[0];
         int c = (int) s[1];
         int hw = (int) (s[2] * s[3]);
         float[] d = t.data();
+        Unit.Feature[] features = null;
+        if (view != null) {
+            features = new Unit.Feature[view.size()];
+            for (int f = 0; f < features.length; f++) {
+                features[f] = view.feature(f);
+            }
+        }
+        int units = features != null ? features.length : c;
         List<float[]> out = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
-            float[] row = new float[c * positions.length];
-            for (int ch = 0; ch < c; ch++) {
+            float[] row = new float[units * positions.length];
+            for (int u = 0; u < units; u++) {
                 for (int p = 0; p < positions.length; p++) {
-                    row[ch * positions.length + p] = d[(i * c + ch) * hw + positions[p]];
+                    row[u * positions.length + p] = features != null ? features[u].at(d, i * c * hw, hw, positions[p])
+                            : d[(i * c + u) * hw + positions[p]];
                 }
             }
             out.add(row);

@@ -27,6 +27,13 @@ import org.circuitscope.stimuli.StimulusSet;
  * that reads only brightness sees no edge), 24 orientations over 360°;</li>
  * <li>{@code spots}: discs of radius f/16 to f (the last fills the field), black on white both polarities, red on
  * green and blue on yellow both ways round.</li>
+ * <li>{@code curvature k} for k = 2, 4, 6, 8, 12, 16 and {@code curvature 0}: the curve detector's curvature
+ * series, arcs of one length {@link #ARC_LENGTH}·f at radius f/k (curvature k/f; span = length / radius, from 38°
+ * for f/2 to 306° for f/16, a nearly closed ring), 24 orientations, both polarities, and {@code curvature 0}
+ * straight segments of the same length (12 orientations, both polarities): the same ink at every curvature, so
+ * that a unit's tuning along the series is tuning to curvature, not to how much of the arc there is;</li>
+ * <li>{@code curves shifted k} for k = 0..3: the f/6 arcs of {@code curves} (24 orientations, both polarities)
+ * centred {@link #SHIFT}·f to the right, left, up and down of the field's centre, for position tolerance.</li>
  * </ul>
  * The stroke is max(1.5, f/24) pixels thick.
  */
@@ -37,10 +44,25 @@ public final class Battery {
     public static final Color BLUE = new Color(0, 0, 255);
     public static final Color YELLOW = new Color(128, 127, 0);
 
+    /** The radii of the curvature series, as divisors of the field (radius f/k). */
+    public static final int[] CURVATURES = {2, 4, 6, 8, 12, 16};
+    /** The arc length of the curvature series, as a share of the field. */
+    public static final double ARC_LENGTH = 1.0 / 3;
+    /** How far the shifted arcs are moved from the field's centre, as a share of the field. */
+    public static final double SHIFT = 1.0 / 8;
+
     private final Map<String, StimulusSet> sets = new LinkedHashMap<>();
+    private final int height;
+    private final int width;
+    private final double cx;
+    private final double cy;
     private final double field;
 
-    private Battery(double field) {
+    private Battery(int height, int width, double cx, double cy, double field) {
+        this.height = height;
+        this.width = width;
+        this.cx = cx;
+        this.cy = cy;
         this.field = field;
     }
 
@@ -66,7 +88,7 @@ public final class Battery {
 
     /** A battery for an {@code h}×{@code w} input, centred at (cx, cy), for a field of {@code f} pixels. */
     public static Battery build(int h, int w, double cx, double cy, double f) {
-        Battery b = new Battery(f);
+        Battery b = new Battery(h, w, cx, cy, f);
         double thick = Math.max(1.5, f / 24);
         b.put("curves", Stimuli.curves().orientations(0, 360, 15).radii(f / 8, f / 6, f / 4).thickness(thick).spans(90)
                 .bothPolarities());
@@ -88,8 +110,23 @@ public final class Battery {
         b.put("spots", Stimuli.spots().radii(radii).bothPolarities());
         b.put("color spots", Stimuli.spots().radii(radii).colors(RED, BLUE).backgroundColors(GREEN, YELLOW)
                 .bothPolarities());
+        double length = ARC_LENGTH * f;
+        b.put("curvature 0", Stimuli.lines().orientations(0, 180, 15).lengths(length).thickness(thick)
+                .bothPolarities());
+        for (int k : CURVATURES) {
+            double r = f / k;
+            b.put("curvature " + k, Stimuli.curves().orientations(0, 360, 15).radii(r).thickness(thick)
+                    .spans(Math.toDegrees(length / r)).bothPolarities());
+        }
         for (StimulusSet s : b.sets.values()) {
             s.size(h, w).centre(cx, cy);
+        }
+        double d = SHIFT * f;
+        double[][] shifts = {{d, 0}, {-d, 0}, {0, -d}, {0, d}};
+        for (int k = 0; k < shifts.length; k++) {
+            b.put("curves shifted " + k, Stimuli.curves().orientations(0, 360, 15).radii(f / 6).thickness(thick)
+                    .spans(90).bothPolarities().size(h, w).centre(Math.max(0, Math.min(w, cx + shifts[k][0])),
+                            Math.max(0, Math.min(h, cy + shifts[k][1]))));
         }
         return b;
     }
@@ -101,6 +138,11 @@ public final class Battery {
     /** The sets by name, in showing order. */
     public Map<String, StimulusSet> sets() {
         return sets;
+    }
+
+    /** {height, width, centre x, centre y, field}: what {@link #build} was given (to rebuild a saved probe's). */
+    public double[] spec() {
+        return new double[] {height, width, cx, cy, field};
     }
 
     /** The field size the stimuli were scaled to, in input pixels. */

@@ -54,7 +54,11 @@ public final class Census implements Displayable {
     }
 
     public static Census of(Model model, String layer, ImageSource data, Progress progress) {
-        Probe p = Probe.run(model, layer, data, progress);
+        return of(Probe.run(model, layer, data, progress));
+    }
+
+    /** The census of a probe already run (or {@link Probe#load loaded}): the rules applied to its responses. */
+    public static Census of(Probe p) {
         return new Census(p, Rules.classify(p));
     }
 

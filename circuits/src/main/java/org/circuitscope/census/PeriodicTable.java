@@ -58,6 +58,7 @@ public final class PeriodicTable implements Displayable {
         private final List<Model> models;
         private final ImageSource data;
         private final Map<String, String> layers = new LinkedHashMap<>();
+        private final Map<String, Census> given = new LinkedHashMap<>();
         private double depth = DEPTH;
         private int featureVisSteps;
 
@@ -89,6 +90,16 @@ public final class PeriodicTable implements Displayable {
             return this;
         }
 
+        /**
+         * Use this census for the model it was taken of (by name) instead of running one: a census kept from
+         * before ({@link Census#of(Probe)} on a {@link Probe#load loaded} probe), e.g. to draw feature
+         * visualisations for a table already measured.
+         */
+        public Builder census(Census c) {
+            given.put(c.model(), c);
+            return this;
+        }
+
         /** Draw each cell's best member as its feature visualisation ({@code steps} steps), not its stimulus. */
         public Builder featureVis(int steps) {
             this.featureVisSteps = steps;
@@ -102,9 +113,12 @@ public final class PeriodicTable implements Displayable {
                 if (progress.cancelled()) {
                     break;
                 }
-                String layer = layers.containsKey(m.name()) ? layers.get(m.name()) : comparableLayer(m, depth);
-                progress.update(out.size(), models.size(), "census of " + m.name() + " " + layer);
-                Census c = Census.of(m, layer, data, Progress.NONE);
+                Census c = given.get(m.name());
+                if (c == null) {
+                    String layer = layers.containsKey(m.name()) ? layers.get(m.name()) : comparableLayer(m, depth);
+                    progress.update(out.size(), models.size(), "census of " + m.name() + " " + layer);
+                    c = Census.of(m, layer, data, Progress.NONE);
+                }
                 out.add(c);
                 if (featureVisSteps > 0) {
                     Map<Family, Unit> best = new LinkedHashMap<>();
@@ -114,6 +128,7 @@ public final class PeriodicTable implements Displayable {
                             best.put(f, Unit.parse(c.layer() + ":" + mem.get(0).unit()));
                         }
                     }
+                    progress.update(out.size() - 1, models.size(), "feature visualisations of " + m.name());
                     Map<Unit, BufferedImage> imgs = Thumbnails.featureVis(m, featureVisSteps, 96)
                             .all(best.values(), Progress.NONE);
                     Map<Family, BufferedImage> byFamily = new LinkedHashMap<>();
@@ -229,10 +244,11 @@ public final class PeriodicTable implements Displayable {
         int cell = 72;
         int colW = cell + 60;
         int label = 150;
-        int top = 54;
+        int top = 70;
         int rowH = cell + 22;
         Family[] fams = Family.values();
-        int width = label + censuses.size() * colW + 10;
+        // wide enough for the title however few columns (bold 13-point sans: under 8 pixels a character)
+        int width = Math.max(label + censuses.size() * colW + 10, 16 + 8 * title().length());
         int height = top + fams.length * rowH + 10;
         Map<String, Map<Family, BufferedImage>> pictures = new LinkedHashMap<>();
         for (Census c : censuses) {
@@ -254,12 +270,14 @@ public final class PeriodicTable implements Displayable {
                        int top, int rowH) {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-        g.drawString("periodic table of visual features (count, best member)", 8, 16);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        g.drawString(title(), 8, 16);
         int x = label;
         for (Census c : censuses) {
-            g.drawString(shorten(c.model(), 22), x, 34);
-            g.drawString(shorten(c.layer(), 24), x, 46);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
+            g.drawString(shorten(c.model(), 20), x, 36);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+            g.drawString(shorten(c.layer(), 24), x, 50);
+            g.drawString(c.probe().channels() + " units", x, 62);
             x += colW;
         }
         int y = top;
@@ -290,6 +308,11 @@ public final class PeriodicTable implements Displayable {
             }
             y += rowH;
         }
+    }
+
+    private String title() {
+        return "periodic table of visual features: units per family at comparable depth, and the best member's "
+                + (featureVis.isEmpty() ? "best stimulus" : "feature visualisation");
     }
 
     private static String shorten(String s, int n) {

@@ -27,11 +27,16 @@ public final class Probe {
     private final Map<String, Table> parameters;
     private final double[] mean;
     private final double[] sd;
+    private final double[] top;
     private final String data;
     private final int images;
 
+    /** How many of a unit's top data-set images {@link #top} averages. */
+    public static final int TOP = 5;
+
     private Probe(String model, String layer, int channels, Battery battery, Map<String, float[][]> responses,
-                  Map<String, Table> parameters, double[] mean, double[] sd, String data, int images) {
+                  Map<String, Table> parameters, double[] mean, double[] sd, double[] top, String data,
+                  int images) {
         this.model = model;
         this.layer = layer;
         this.channels = channels;
@@ -40,6 +45,7 @@ public final class Probe {
         this.parameters = parameters;
         this.mean = mean;
         this.sd = sd;
+        this.top = top;
         this.data = data;
         this.images = images;
     }
@@ -89,8 +95,105 @@ public final class Probe {
         for (int c = 0; c < channels; c++) {
             sd[c] = Math.max(sd[c], floor);
         }
-        return new Probe(model.name(), name, channels, battery, responses, parameters, mean, sd, data.name(),
+        // the unit's top data-set examples: each image's maximum over every position, the TOP largest averaged
+        ActivationResult mx = Activations.of(model).layers(name).reduce(Reduce.MAX).batchSize(16).run(data);
+        float[][] maxima = byChannel(mx, name, channels);
+        double[] top = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            float[] v = maxima[c].clone();
+            java.util.Arrays.sort(v);
+            int n = Math.min(TOP, v.length);
+            double s = 0;
+            for (int i = v.length - n; i < v.length; i++) {
+                s += v[i];
+            }
+            top[c] = s / n;
+        }
+        return new Probe(model.name(), name, channels, battery, responses, parameters, mean, sd, top, data.name(),
                 d.images());
+    }
+
+    /**
+     * Writes the probe (its battery's specification, every response and the data-set statistics) so that the
+     * rules can be applied again without the model ({@link #load}).
+     */
+    public void save(java.nio.file.Path file) throws java.io.IOException {
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+                java.nio.file.Files.newOutputStream(file)))) {
+            out.writeUTF("circuitscope-probe-1");
+            out.writeUTF(model);
+            out.writeUTF(layer);
+            out.writeInt(channels);
+            for (double v : battery.spec()) {
+                out.writeDouble(v);
+            }
+            out.writeUTF(data);
+            out.writeInt(images);
+            for (int c = 0; c < channels; c++) {
+                out.writeDouble(mean[c]);
+                out.writeDouble(sd[c]);
+                out.writeDouble(top[c]);
+            }
+            out.writeInt(responses.size());
+            for (Map.Entry<String, float[][]> e : responses.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue()[0].length);
+                for (float[] row : e.getValue()) {
+                    for (float v : row) {
+                        out.writeFloat(v);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Reads a probe {@link #save} wrote; its battery is rebuilt from the specification and must match. */
+    public static Probe load(java.nio.file.Path file) throws java.io.IOException {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+                java.nio.file.Files.newInputStream(file)))) {
+            if (!in.readUTF().equals("circuitscope-probe-1")) {
+                throw new java.io.IOException(file + " is not a saved census probe");
+            }
+            String model = in.readUTF();
+            String layer = in.readUTF();
+            int channels = in.readInt();
+            double[] spec = new double[5];
+            for (int i = 0; i < 5; i++) {
+                spec[i] = in.readDouble();
+            }
+            Battery battery = Battery.build((int) spec[0], (int) spec[1], spec[2], spec[3], spec[4]);
+            String data = in.readUTF();
+            int images = in.readInt();
+            double[] mean = new double[channels];
+            double[] sd = new double[channels];
+            double[] top = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                mean[c] = in.readDouble();
+                sd[c] = in.readDouble();
+                top[c] = in.readDouble();
+            }
+            int sets = in.readInt();
+            Map<String, float[][]> responses = new LinkedHashMap<>();
+            Map<String, Table> parameters = new LinkedHashMap<>();
+            for (int k = 0; k < sets; k++) {
+                String name = in.readUTF();
+                int n = in.readInt();
+                StimulusSet s = battery.sets().get(name);
+                if (s == null || s.count() != n) {
+                    throw new java.io.IOException(file + ": set '" + name + "' of " + n + " stimuli does not match "
+                            + "this version's battery");
+                }
+                float[][] r = new float[channels][n];
+                for (int c = 0; c < channels; c++) {
+                    for (int i = 0; i < n; i++) {
+                        r[c][i] = in.readFloat();
+                    }
+                }
+                responses.put(name, r);
+                parameters.put(name, s.parameters());
+            }
+            return new Probe(model, layer, channels, battery, responses, parameters, mean, sd, top, data, images);
+        }
     }
 
     /** channel × image. */
@@ -147,6 +250,14 @@ public final class Probe {
      */
     public double sd(int c) {
         return sd[c];
+    }
+
+    /**
+     * The mean of channel {@code c}'s {@link #TOP} largest responses anywhere in a data-set image (each image's
+     * maximum over positions): how strongly its top data-set examples drive it.
+     */
+    public double top(int c) {
+        return top[c];
     }
 
     public String data() {

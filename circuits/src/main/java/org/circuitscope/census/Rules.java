@@ -33,6 +33,23 @@ import tech.tablesaw.columns.Column;
  * <li>{@link #CUE_Z} = 2 and {@link #CUE_AGREE} = 45°: a boundary unit answers at least two of the three cues of
  * an object boundary (luminance edge, texture change, colour change), the weaker one at z ≥ 2 and at least half the
  * stronger's height, with their preferred orientations within 45° (the same boundary, seen by different cues).</li>
+ * <li>{@link #CURVATURE_END} = 1/1.2: along the curvature series (arcs of one length, so the same ink, from a
+ * straight segment to a nearly closed ring of radius f/16) a curve detector's response rises to a preferred
+ * curvature and falls again: the peak is an inner curvature and both ends stay at or below 1/1.2 of it (the
+ * {@link #PREFER} margin). A unit that only grows with curvature is reading how concentrated the ink is, one that
+ * only falls is a line unit; real curve detectors prefer a band of radii (Cammarata et al., "Curve Detectors",
+ * 2020).</li>
+ * <li>{@link #SHIFT_TURN} = 45°: the f/6 arcs moved by f/8 right, left, up or down, the preferred orientation among
+ * them (of the unit's polarity) is within 45° (three orientation samples) of the centred one, in each of the four
+ * shifts. A curve detector keeps its preferred curve where the curve moves; a template that happens to overlap an
+ * arc at one place, as a random filter stack can, answers some other orientation once it moves. The moved arc's
+ * height is measured too ({@link CurveEvidence#shifted}) but not required: at f/8 (about one stride) SqueezeNet's
+ * fire6 units, learned or shuffled alike, lose almost all of it (median −4% and −3% of the centred height), so a
+ * height threshold rejects every unit of both.</li>
+ * <li>{@link #DATA_SHARE} = 0.5: the best arc drives the unit to at least half the height of its top data-set
+ * examples ({@link Probe#top}, (arc − μ) / (top − μ)): what most excites a curve detector in real images is a curve,
+ * so an idealised arc gets near that level; a unit that images drive far beyond any arc is answering something
+ * else.</li>
  * </ul>
  */
 public final class Rules {
@@ -43,6 +60,9 @@ public final class Rules {
     public static final double GRATING_GAIN = 1.5;
     public static final double CUE_Z = 2.0;
     public static final double CUE_AGREE = 45;
+    public static final double CURVATURE_END = 1 / PREFER;
+    public static final double SHIFT_TURN = 45;
+    public static final double DATA_SHARE = HALF;
 
     private Rules() {
     }
@@ -269,9 +289,104 @@ public final class Rules {
     }
 
     /**
+     * What the curve rule looks at for unit {@code c}, whether or not it passes: the best arc of {@code curves}
+     * (its z, orientation, radius and polarity), how much it beats the best line and edge by, the opposite arc's
+     * relative level and the orientation tuning's width; the curvature series at the best orientation and
+     * polarity ({@code curvature[0]} the straight segment, then radii f/2 … f/16, each relative to the series'
+     * peak, {@code peak} its index); the weakest of the four shifted f/6 arcs relative to the centred one and the
+     * largest turn of the preferred orientation under a shift; and the best arc against the unit's top data-set
+     * examples ({@link Probe#top}), (arc − μ) / (top − μ).
+     */
+    public record CurveEvidence(int unit, double z, double orientation, double radius, String polarity,
+                                double overLines, double overEdges, double opposite, double width,
+                                double[] curvature, int peak, double shifted, double turn, double data) {
+        /** The curvature series' response to the straight segment, relative to its peak. */
+        public double straight() {
+            return curvature[0];
+        }
+
+        /** The curvature series' response to the tightest ring (radius f/16), relative to its peak. */
+        public double tight() {
+            return curvature[curvature.length - 1];
+        }
+    }
+
+    /** The curve rule's measurements for unit {@code c} of a probe (see {@link CurveEvidence}). */
+    public static CurveEvidence curveEvidence(Probe p, int c) {
+        return curveEvidence(new View(p, c));
+    }
+
+    static CurveEvidence curveEvidence(View v) {
+        float[] r = v.r("curves");
+        int i = argmax(r);
+        Table t = v.params("curves");
+        double theta = t.doubleColumn("orientation").get(i);
+        String pol = t.stringColumn("polarity").get(i);
+        double[][] prof = v.profile("curves", i, "orientation");
+        double opposite = v.rel(v.at(prof, theta + 180, 360), r[i]);
+        double width = v.width(prof, r[i], 15);
+        int[] ks = Battery.CURVATURES;
+        double[] series = new double[ks.length + 1];
+        series[0] = v.r("curvature 0")[v.find("curvature 0", (theta + 90) % 180, 180, pol)];
+        for (int k = 0; k < ks.length; k++) {
+            String set = "curvature " + ks[k];
+            series[k + 1] = v.r(set)[v.find(set, theta, 360, pol)];
+        }
+        int peak = 0;
+        for (int k = 1; k < series.length; k++) {
+            if (series[k] > series[peak]) {
+                peak = k;
+            }
+        }
+        double[] rel = new double[series.length];
+        for (int k = 0; k < series.length; k++) {
+            rel[k] = v.rel(series[k], series[peak]);
+        }
+        // the centred f/6 arc at the best orientation and polarity is what the shifted ones are compared with
+        double f = v.probe.battery().field();
+        int centred = -1;
+        for (int k = 0; k < t.rowCount(); k++) {
+            if (Math.abs(t.doubleColumn("radius").get(k) - f / 6) < 1e-6 && t.stringColumn("polarity").get(k)
+                    .equals(pol) && angle(t.doubleColumn("orientation").get(k), theta, 360) < 1e-6) {
+                centred = k;
+            }
+        }
+        double reference = centred >= 0 && r[centred] > v.mu ? r[centred] : r[i];
+        double shifted = Double.POSITIVE_INFINITY;
+        double turn = 0;
+        for (int k = 0; ; k++) {
+            String set = "curves shifted " + k;
+            if (!v.probe.sets().contains(set)) {
+                break;
+            }
+            float[] s = v.r(set);
+            shifted = Math.min(shifted, v.rel(s[v.find(set, theta, 360, pol)], reference));
+            // the preferred orientation among the shifted arcs of the same polarity
+            Table st = v.params(set);
+            int best = -1;
+            for (int j = 0; j < s.length; j++) {
+                if (st.stringColumn("polarity").get(j).equals(pol) && (best < 0 || s[j] > s[best])) {
+                    best = j;
+                }
+            }
+            turn = Math.max(turn, angle(st.doubleColumn("orientation").get(best), theta, 360));
+        }
+        double top = v.probe.top(v.c);
+        double data = top - v.mu > 0 ? (r[i] - v.mu) / (top - v.mu) : Double.POSITIVE_INFINITY;
+        return new CurveEvidence(v.c, v.z(r[i]), theta, t.doubleColumn("radius").get(i), pol,
+                v.ratio(r[i], v.peak("lines")), v.ratio(r[i], v.peak("edges")), opposite, width, rel, peak,
+                shifted, turn, data);
+    }
+
+    /**
      * Curve: the best arc has z ≥ 3 and beats the best straight line by 1.2 and the best edge; at its radius and
      * polarity, the arc facing the other way (orientation + 180°) stays below half its height (a line detector
-     * answers both), and the orientations above half height cover at most 135°.
+     * answers both), and the orientations above half height cover at most 135°. Then what a rigid template (a
+     * random filter that happens to overlap an arc) does not do: along the curvature series at its orientation and
+     * polarity (arcs of one length from straight to a ring of radius f/16) the peak is an inner curvature, and
+     * the straight segment and the tightest ring each stay at or below {@link #CURVATURE_END} of it; with the f/6
+     * arcs shifted by f/8 in any of four directions the preferred orientation turns by at most {@link #SHIFT_TURN};
+     * and the best arc reaches {@link #DATA_SHARE} of the height of the unit's top data-set examples.
      */
     static Verdict curve(View v, List<String> failed) {
         float[] r = v.r("curves");
@@ -284,23 +399,39 @@ public final class Rules {
                     v.peak("edges")))) + "×)");
             return null;
         }
-        double theta = v.params("curves").doubleColumn("orientation").get(i);
-        double[][] prof = v.profile("curves", i, "orientation");
-        double opposite = v.at(prof, theta + 180, 360);
-        if (v.rel(opposite, r[i]) > HALF) {
-            failed.add("curve: the opposite arc keeps " + pct(v.rel(opposite, r[i])));
+        CurveEvidence e = curveEvidence(v);
+        if (e.opposite() > HALF) {
+            failed.add("curve: the opposite arc keeps " + pct(e.opposite()));
             return null;
         }
-        double width = v.width(prof, r[i], 15);
-        if (width > CURVE_WIDTH) {
-            failed.add("curve: orientation tuning " + fmt(width) + "° wide");
+        if (e.width() > CURVE_WIDTH) {
+            failed.add("curve: orientation tuning " + fmt(e.width()) + "° wide");
             return null;
+        }
+        if (v.probe.sets().contains("curvature 0")) {
+            if (e.peak() == 0 || e.peak() == e.curvature().length - 1 || e.straight() > CURVATURE_END
+                    || e.tight() > CURVATURE_END) {
+                failed.add("curve: not tuned to curvature (straight " + pct(e.straight()) + ", tightest ring "
+                        + pct(e.tight()) + " of the peak at radius f/" + (e.peak() == 0 ? "∞"
+                        : String.valueOf(Battery.CURVATURES[e.peak() - 1])) + ")");
+                return null;
+            }
+            if (e.turn() > SHIFT_TURN) {
+                failed.add("curve: position-bound (shifted by f/8 the preferred orientation turns " + fmt(e.turn())
+                        + "°; the arc keeps " + pct(e.shifted()) + ")");
+                return null;
+            }
+            if (e.data() < DATA_SHARE) {
+                failed.add("curve: the best arc reaches " + pct(e.data()) + " of the top data-set examples");
+                return null;
+            }
         }
         Table t = v.params("curves");
-        return new Verdict(v.c, Family.CURVE, v.z(r[i]), theta, t.doubleColumn("radius").get(i),
-                t.stringColumn("polarity").get(i), "curves", i, String.format(Locale.ROOT, "arc z %.1f, %.1f× the "
-                + "best line, opposite arc at %s, %s° wide", v.z(r[i]), v.ratio(r[i], v.peak("lines")),
-                pct(v.rel(opposite, r[i])), fmt(width)));
+        return new Verdict(v.c, Family.CURVE, v.z(r[i]), e.orientation(), e.radius(), e.polarity(), "curves", i,
+                String.format(Locale.ROOT, "arc z %.1f, %.1f× the best line, opposite arc at %s, %s° wide; "
+                        + "straight %s and ring %s of the curvature peak; shifted keeps %s; %s of top examples",
+                        v.z(r[i]), v.ratio(r[i], v.peak("lines")), pct(e.opposite()), fmt(e.width()),
+                        pct(e.straight()), pct(e.tight()), pct(e.shifted()), pct(e.data())));
     }
 
     /**
@@ -512,6 +643,20 @@ public final class Rules {
                 out[1][k] = rows.get(k)[1];
             }
             return out;
+        }
+
+        /** The stimulus of a set whose orientation is nearest {@code orientation} among those of polarity {@code pol}. */
+        int find(String set, double orientation, double period, String pol) {
+            Table t = params(set);
+            int best = -1;
+            for (int k = 0; k < t.rowCount(); k++) {
+                if (t.stringColumn("polarity").get(k).equals(pol) && (best < 0 || angle(t.doubleColumn("orientation")
+                        .get(k), orientation, period) < angle(t.doubleColumn("orientation").get(best), orientation,
+                        period))) {
+                    best = k;
+                }
+            }
+            return best;
         }
 
         /** The response at the sampled value nearest {@code value} (angles modulo {@code period}). */

@@ -10,6 +10,7 @@ import org.circuitscope.activations.UnitMatching;
 import org.circuitscope.data.ImageSource;
 import org.circuitscope.display.Displayable;
 import org.circuitscope.model.Model;
+import org.circuitscope.model.Unit;
 import org.circuitscope.progress.Progress;
 import tech.tablesaw.api.Table;
 
@@ -17,7 +18,10 @@ import tech.tablesaw.api.Table;
  * Unit-to-unit similarity between two models' layers on the same images at matched receptive-field positions
  * ({@link UnitMatching#atMatchedPositions}), best-match and one-to-one, beside its two controls: B with its weights
  * shuffled (the same architecture, nothing learned) and B on shuffled images (chance pairing). Universality shows as
- * real correlations well above both controls' distributions, not as a median alone.
+ * real correlations well above both controls' distributions, not as a median alone. A side written
+ * {@code layer/dictionary} with the dictionaries given is that dictionary's features
+ * ({@link UnitMatching#between(Model, String, Model, String, Map)}); under the shuffled-weights control B's
+ * dictionary reads the shuffled network's layer (the same dictionary, nothing learnt beneath it).
  */
 public final class Similarity implements Displayable {
     /** The default lattice: 3×3 points per image. */
@@ -40,13 +44,26 @@ public final class Similarity implements Displayable {
 
     public static Similarity of(Model a, String layerA, Model b, String layerB, ImageSource data, int grid,
                                 long seed, Progress progress) {
-        UnitMatching.Result real = UnitMatching.between(a, layerA, b, layerB).atMatchedPositions(grid)
+        return of(a, layerA, b, layerB, Map.of(), data, grid, seed, progress);
+    }
+
+    /** As {@link #of(Model, String, Model, String, ImageSource)}, a side {@code layer/name} naming a dictionary. */
+    public static Similarity of(Model a, String sideA, Model b, String sideB,
+                                Map<String, ? extends Unit.FeatureBasis> dictionaries, ImageSource data) {
+        return of(a, sideA, b, sideB, dictionaries, data, GRID, 1, Progress.NONE);
+    }
+
+    public static Similarity of(Model a, String sideA, Model b, String sideB,
+                                Map<String, ? extends Unit.FeatureBasis> dictionaries, ImageSource data, int grid,
+                                long seed, Progress progress) {
+        UnitMatching.Result real = UnitMatching.between(a, sideA, b, sideB, dictionaries).atMatchedPositions(grid)
                 .run(data, progress);
-        UnitMatching.Result shuffled = UnitMatching.between(a, layerA, b, layerB).atMatchedPositions(grid)
-                .shuffledImages(seed).run(data, progress);
+        UnitMatching.Result shuffled = UnitMatching.between(a, sideA, b, sideB, dictionaries)
+                .atMatchedPositions(grid).shuffledImages(seed).run(data, progress);
         UnitMatching.Result random;
         try (Model r = b.withShuffledWeights(seed)) {
-            random = UnitMatching.between(a, layerA, r, layerB).atMatchedPositions(grid).run(data, progress);
+            random = UnitMatching.between(a, sideA, r, sideB, dictionaries).atMatchedPositions(grid).run(data,
+                    progress);
         }
         return new Similarity(real, random, shuffled);
     }

@@ -13,14 +13,18 @@ import org.circuitscope.onnx.export.OnnxWriter;
  *
  * <p>Layer {@code a} computes features that stay linear through its ReLU or come in ± pairs: 0 brightness
  * (mean RGB), 1/2 red−green±, 3/4 blue−yellow±, 5/6 a Laplacian of brightness± (fine-texture energy), 7–10 a
- * quadrature pair of Gabor filters at 150°, period 7.75 pixels, ± each (their rectified sum is phase-invariant).
- * Layer {@code families} plants, in input-pixel coordinates of the kernel (x right, y up, orientations
+ * quadrature pair of Gabor filters at 150°, period 7.75 pixels, ± each (their rectified sum is phase-invariant),
+ * 11–13 arc detectors (a stroke between dark flanks along an arc facing 0°, 135° dark, 270°, less 0.4 × the
+ * opposite arc, thresholded at 0.8 of the response to its own arc: the early curve units a curve detector is built
+ * from; see {@link #arcDetector}). Layer {@code families}
+ * plants, in input-pixel coordinates of the kernel (x right, y up, orientations
  * counter-clockwise from pointing right, the stimuli's convention), with each kernel's mean removed where it
  * reads brightness so that a uniform image gives zero:
  * <ol start="0">
- * <li>a curve facing 0° (bright arc, radius 5.2, span 90°, inhibited by the opposite arc);</li>
- * <li>a curve facing 135° (dark arc);</li>
- * <li>a curve facing 270° (bright arc);</li>
+ * <li>a curve facing 0° (bright arc, radius 5.2, span 90°): its arc detector pooled flat over a disc of radius 6,
+ * so that it answers the arc wherever it falls near the centre of its field, as real curve detectors do;</li>
+ * <li>a curve facing 135° (dark arc), likewise;</li>
+ * <li>a curve facing 270° (bright arc), likewise;</li>
  * <li>a bright line at 30°;</li>
  * <li>an edge at 120° (dark on the side the orientation points to);</li>
  * <li>a Gabor at 60°, period 7.75;</li>
@@ -31,7 +35,12 @@ import org.circuitscope.onnx.export.OnnxWriter;
  * <li>a blue-centre, yellow-surround colour centre-surround;</li>
  * <li>a boundary detector at 300°: dark edge, fine texture and red, all on that side;</li>
  * <li>none: mean brightness over the field (answers everything alike);</li>
- * <li>none: silent (zero weights, bias −1).</li>
+ * <li>none: silent (zero weights, bias −1);</li>
+ * <li>a rigid arc template facing 0° read straight from brightness (the arc less 0.4 × the opposite arc, no
+ * threshold, no pooling): it prefers the arc to lines and the opposite arc as a curve detector does, but only
+ * where the arc lies exactly on its template — what a random filter that happens to overlap an arc looks like.
+ * Not a curve detector;</li>
+ * <li>random weights (seeded Gaussian over every channel of {@code a}): not a curve detector.</li>
  * </ol>
  */
 public final class PlantedFamilies {
@@ -39,7 +48,7 @@ public final class PlantedFamilies {
     public static final String LAYER = "families_relu";
     static final int KA = 11;
     static final int KB = 21;
-    static final int A = 11;
+    static final int A = 14;
     static final double PERIOD = 7.75;
 
     private PlantedFamilies() {
@@ -96,24 +105,33 @@ public final class PlantedFamilies {
 
     /** An arc of radius r and span 90° whose middle is at the centre and whose outer side faces {@code deg}. */
     static float[] arc(double deg, double r) {
+        return arc(KB, deg, r);
+    }
+
+    /** The same on a k×k kernel (zero mean over the disc of radius k/2). */
+    static float[] arc(int k, double deg, double r) {
         double t = Math.toRadians(deg);
         double cx = -r * Math.cos(t);
         double cy = -r * Math.sin(t);
-        return zeroMean(plane(KB, (x, y) -> {
+        return zeroMean(plane(k, (x, y) -> {
             double d = Math.hypot(x - cx, y - cy);
             double off = Math.abs(Math.IEEEremainder(Math.atan2(y - cy, x - cx) - t, 2 * Math.PI));
             return off <= Math.toRadians(45) ? Math.exp(-(d - r) * (d - r) / (2 * 0.8 * 0.8)) : 0;
-        }), KB, 10);
+        }), k, k / 2);
     }
 
     /**
-     * A curve detector: the arc facing {@code deg} less 0.4 × the arc facing the other way, which shares its middle:
-     * as in real curve detectors, opposite curvature inhibits, so the opposite arc and straight lines (which overlap
-     * both) answer little.
+     * A rigid curve template: the arc facing {@code deg} less 0.4 × the arc facing the other way, which shares its
+     * middle: opposite curvature inhibits, so the opposite arc and straight lines (which overlap both) answer
+     * little.
      */
     static float[] curve(double deg) {
-        float[] a = arc(deg, 5.2);
-        float[] o = arc(deg + 180, 5.2);
+        return curve(KB, deg);
+    }
+
+    static float[] curve(int k, double deg) {
+        float[] a = arc(k, deg, 5.2);
+        float[] o = arc(k, deg + 180, 5.2);
         float[] out = new float[a.length];
         for (int i = 0; i < a.length; i++) {
             out[i] = a[i] - 0.4f * o[i];
@@ -195,15 +213,34 @@ public final class PlantedFamilies {
                 }
             }
         }
+        // 11–13 arc detectors on brightness, thresholded at 0.8 of the response to their own (bright or dark) arc
+        float[] ba = new float[A];
+        double[] arcs = {0, 135, 270};
+        for (int k = 0; k < arcs.length; k++) {
+            float[] tpl = arcDetector(arcs[k]);
+            double own = 0;
+            float[] img = arcImage(arcs[k], 5.2);
+            for (int p = 0; p < kk; p++) {
+                own += tpl[p] * img[p];
+            }
+            float sign = k == 1 ? -1 : 1;
+            for (int c = 0; c < 3; c++) {
+                for (int p = 0; p < kk; p++) {
+                    wa[((11 + k) * 3 + c) * kk + p] = sign * tpl[p] / 3;
+                }
+            }
+            ba[11 + k] = (float) (-0.8 * own);
+        }
+        float[] pool = plane(KB, (x, y) -> Math.hypot(x, y) <= 6 ? 0.2 : 0);
         List<float[][]> b = new ArrayList<>();
-        b.add(on(0, curve(0)));
-        b.add(on(0, scale(curve(135), -1)));
-        b.add(on(0, curve(270)));
+        b.add(on(11, pool));
+        b.add(on(12, pool));
+        b.add(on(13, pool));
         b.add(on(0, line(30, 7)));
         b.add(on(0, scale(sides(120, 8), -0.3)));
         b.add(on(0, gabor(KB, 60, PERIOD, 4, 0)));
-        float[] pool = gaussian(KB, 3);
-        b.add(on(new int[] {7, 8, 9, 10}, new float[][] {pool, pool, pool, pool}));
+        float[] gpool = gaussian(KB, 3);
+        b.add(on(new int[] {7, 8, 9, 10}, new float[][] {gpool, gpool, gpool, gpool}));
         float[] hl = halves(0, 10);
         b.add(on(new int[] {5, 6}, new float[][] {hl, hl}));
         float[] red = sides(45, 8);
@@ -217,6 +254,16 @@ public final class PlantedFamilies {
         b.add(on(new int[] {0, 5, 6, 1, 2}, new float[][] {edge, tex, tex, col, scale(col, -1)}));
         b.add(on(0, plane(KB, (x, y) -> Math.hypot(x, y) <= 10 ? 0.01 : 0)));
         b.add(new float[A][KB * KB]);
+        int silent = b.size() - 1;
+        b.add(on(0, curve(0)));
+        java.util.Random random = new java.util.Random(17);
+        float[][] noise = new float[A][KB * KB];
+        for (float[] plane : noise) {
+            for (int p = 0; p < plane.length; p++) {
+                plane[p] = (float) (random.nextGaussian() * 0.02);
+            }
+        }
+        b.add(noise);
         int nb = b.size();
         float[] wb = new float[nb * A * KB * KB];
         float[] bb = new float[nb];
@@ -225,9 +272,9 @@ public final class PlantedFamilies {
                 System.arraycopy(b.get(o)[i], 0, wb, (o * A + i) * KB * KB, KB * KB);
             }
         }
-        bb[nb - 1] = -1;
+        bb[silent] = -1;
         byte[] bytes = new OnnxWriter("planted-families").input("x", new long[] {1, 3, SIZE, SIZE}, "N")
-                .initializer("wa", new long[] {A, 3, KA, KA}, wa).initializer("ba", new long[] {A}, new float[A])
+                .initializer("wa", new long[] {A, 3, KA, KA}, wa).initializer("ba", new long[] {A}, ba)
                 .conv("x", "a", "wa", "ba", new long[] {KA, KA}, new long[] {1, 1},
                         new long[] {KA / 2, KA / 2, KA / 2, KA / 2})
                 .relu("a", "a_relu")
@@ -236,6 +283,49 @@ public final class PlantedFamilies {
                         new long[] {KB / 2, KB / 2, KB / 2, KB / 2})
                 .relu("families", LAYER).output(LAYER, new long[] {1, nb, SIZE, SIZE}, "N").toBytes();
         return Model.fromOnnx(bytes, "planted-families", InputSpec.rgb01(SIZE));
+    }
+
+    /**
+     * An early arc detector on a KA×KA kernel: along the arc facing {@code deg} (radius 5.2, span 90°) a bright
+     * stroke between two dark flanks 1.8 pixels either side (each 0.8 of the stroke's weight, so a uniform field or
+     * an edge gives little and a straight line leaves the stroke for a flank towards the arc's ends), its mean over the
+     * kernel's disc removed (a uniform field of any brightness gives zero, so both polarities work alike), less 0.4 ×
+     * the same for the opposite arc.
+     */
+    static float[] arcDetector(double deg) {
+        float[] a = lobes(deg);
+        float[] o = lobes(deg + 180);
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i] - 0.4f * o[i];
+        }
+        return out;
+    }
+
+    private static float[] lobes(double deg) {
+        double r = 5.2;
+        double t = Math.toRadians(deg);
+        double cx = -r * Math.cos(t);
+        double cy = -r * Math.sin(t);
+        return zeroMean(plane(KA, (x, y) -> {
+            double d = Math.hypot(x - cx, y - cy) - r;
+            double off = Math.abs(Math.IEEEremainder(Math.atan2(y - cy, x - cx) - t, 2 * Math.PI));
+            double s = 2 * 0.7 * 0.7;
+            return off <= Math.toRadians(45) ? Math.exp(-d * d / s) - 0.8 * Math.exp(-(d - 1.8) * (d - 1.8) / s)
+                    - 0.8 * Math.exp(-(d + 1.8) * (d + 1.8) / s) : 0;
+        }), KA, KA / 2);
+    }
+
+    /** A bright arc of radius r, span 90°, stroke 1.5 pixels, as the battery draws it, on a KA×KA kernel plane. */
+    static float[] arcImage(double deg, double r) {
+        double t = Math.toRadians(deg);
+        double cx = -r * Math.cos(t);
+        double cy = -r * Math.sin(t);
+        return plane(KA, (x, y) -> {
+            double d = Math.abs(Math.hypot(x - cx, y - cy) - r);
+            double off = Math.abs(Math.IEEEremainder(Math.atan2(y - cy, x - cx) - t, 2 * Math.PI));
+            return off <= Math.toRadians(45) && d <= 0.75 ? 1 : 0;
+        });
     }
 
     private static float[][] on(int channel, float[] plane) {

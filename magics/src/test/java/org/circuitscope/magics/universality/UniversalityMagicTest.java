@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import org.circuitscope.census.Family;
 import org.circuitscope.census.PeriodicTable;
+import org.circuitscope.census.Similarity;
 import org.circuitscope.magics.InMemoryContext;
 import org.circuitscope.magics.MagicException;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,28 @@ class UniversalityMagicTest {
         assertTrue(context.variables.get("t") == t);
         assertTrue(t.toString().contains("organism-seed8 conv4"), t.toString());
         System.out.println(t.table().print());
+    }
+
+    @Test
+    void matchingDictionaryFeaturesAcrossTwoModels() throws Exception {
+        new org.circuitscope.magics.dictionary.DictionaryMagic().line(context, Arrays.asList(("conv3 --method sae "
+                + "--size 96 --k 6 --images 32 --positions 32 --steps 400 --features 0 --data world --as sae1")
+                .split(" ")));
+        Similarity s = assertInstanceOf(Similarity.class, run("organism organism-seed8 --match --data world "
+                + "--images 30 --layers organism=conv3/sae1,organism-seed8=conv3 --as sim"));
+        System.out.println(s);
+        System.out.println(s.distributions().print());
+        assertEquals("conv3/sae1", s.real().layerA());
+        assertEquals("conv3", s.real().layerB());
+        assertEquals(96, s.real().correlation().length);
+        assertEquals(30, s.real().images());
+        assertTrue(context.variables.get("sim") == s);
+        assertTrue(s.real().medianBest() > s.shuffledImages().medianBest(), s.toString());
+        MagicException e = assertThrows(MagicException.class, () -> run("organism organism-seed8 --match --data "
+                + "world --layers organism=conv3/nodict"));
+        assertTrue(e.getMessage().contains("conv3/nodict"), e.getMessage());
+        e = assertThrows(MagicException.class, () -> run("organism --match --data world"));
+        assertTrue(e.getMessage().contains("two models"), e.getMessage());
     }
 
     @Test
