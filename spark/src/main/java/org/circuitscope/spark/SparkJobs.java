@@ -231,7 +231,7 @@ public final class SparkJobs implements AutoCloseable {
 
     private List<String> columns(Broadcast<ModelBytes> b, List<String> layers) {
         // the driver reads the layer shapes from its own copy (in local mode the executors' copy)
-        Model m = ModelBytes.loaded(b.id(), b.value());
+        Model m = ModelBytes.loaded(b.value());
         List<String> columns = new ArrayList<>();
         for (String l : layers) {
             Layer layer = m.layers().get(l);
@@ -249,7 +249,7 @@ public final class SparkJobs implements AutoCloseable {
         PartitionHook h = hook;
         int n = partitions;
         return sc.parallelize(images, n).mapPartitions(it -> task(h, n, it, PartitionFailure::images, part -> {
-            try (ModelBytes.Lease lease = ModelBytes.lease(b.id(), b.value())) {
+            try (ModelBytes.Lease lease = ModelBytes.lease(b.value())) {
                 Model m = lease.model();
                 PartitionSource src = new PartitionSource(part.iterator());
                 if (src.count() == 0) {
@@ -328,7 +328,7 @@ public final class SparkJobs implements AutoCloseable {
             int n = partitions;
             JavaRDD<PartExamples> rdd = sc.parallelize(images, n).mapPartitions(it -> task(h, n, it,
                     PartitionFailure::images, part -> {
-                try (ModelBytes.Lease lease = ModelBytes.lease(b.id(), b.value())) {
+                try (ModelBytes.Lease lease = ModelBytes.lease(b.value())) {
                     Model m = lease.model();
                     PartitionSource src = new PartitionSource(part.iterator());
                     if (src.count() == 0) {
@@ -498,7 +498,7 @@ public final class SparkJobs implements AutoCloseable {
         Broadcast<ModelBytes> b = sc.broadcast(model);
         try {
             // the driver checks the layer and channels before any task runs
-            Model here = ModelBytes.loaded(b.id(), b.value());
+            Model here = ModelBytes.loaded(b.value());
             String name = here.layers().get(layer).name();
             long have = here.layers().get(layer).channels();
             for (int c : channels) {
@@ -512,7 +512,7 @@ public final class SparkJobs implements AutoCloseable {
             JavaRDD<ChunkImages> rdd = sc.parallelize(chunks, n).mapPartitions(it -> task(h, n, it,
                     cs -> "units " + cs.stream().map(c -> name + ":" + c.channels()[0] + "–" + c.channels()[
                             c.channels().length - 1]).reduce((x, y) -> x + ", " + y).orElse("none"), cs -> {
-                try (ModelBytes.Lease lease = ModelBytes.lease(b.id(), b.value())) {
+                try (ModelBytes.Lease lease = ModelBytes.lease(b.value())) {
                     Model m = lease.model();
                     List<ChunkImages> out = new ArrayList<>();
                     for (Chunk c : cs) {
@@ -583,7 +583,7 @@ public final class SparkJobs implements AutoCloseable {
             }
             List<CensusTask> tasks = new ArrayList<>();
             for (int i = 0; i < models.size(); i++) {
-                Model here = ModelBytes.loaded(bs.get(i).id(), bs.get(i).value());
+                Model here = ModelBytes.loaded(bs.get(i).value());
                 for (String l : layers) {
                     tasks.add(new CensusTask(i, here.layers().get(l).name()));
                 }
@@ -598,7 +598,7 @@ public final class SparkJobs implements AutoCloseable {
                 List<Results.Census> out = new ArrayList<>();
                 for (CensusTask t : ts) {
                     Broadcast<ModelBytes> mb = shared.get(t.model());
-                    try (ModelBytes.Lease lease = ModelBytes.lease(mb.id(), mb.value())) {
+                    try (ModelBytes.Lease lease = ModelBytes.lease(mb.value())) {
                         Model m = lease.model();
                         Census c = Census.of(m, t.layer());
                         out.add(new Results.Census(m.name(), t.layer(), c.verdicts().stream()
@@ -617,17 +617,17 @@ public final class SparkJobs implements AutoCloseable {
         }
     }
 
-    /** Drops the broadcast and, in local mode (where the executor is this JVM), closes the model it loaded. */
+    /** Drops the broadcast; the executors keep the model they loaded for the next job on it (see ModelBytes). */
     private void release(Broadcast<ModelBytes> b) {
-        long id = b.id();
         b.destroy();
-        if (sc.isLocal()) {
-            ModelBytes.close(id);
-        }
     }
 
+    /** Closes the context if this made it and, in local mode (the executors are this JVM), the models they kept. */
     @Override
     public void close() {
+        if (sc.isLocal()) {
+            ModelBytes.closeAll();
+        }
         if (owned) {
             sc.close();
         }

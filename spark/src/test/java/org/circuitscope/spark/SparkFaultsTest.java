@@ -121,7 +121,7 @@ class SparkFaultsTest {
         assertTrue(m.contains("injected: partition 1 always fails"), m);
         assertTrue(m.contains("failed 4 times"), m);
         assertEquals(4, FAILED.get(), "Spark should try the task 4 times");
-        assertEquals(0, ModelBytes.loadedCount(), "a failed job left a model open");
+        assertEquals(0, ModelBytes.inUse(), "a failed job left a model in use");
         // the same context runs the next job normally
         jobs.hook(PartitionHook.NONE);
         assertSingleJvm(jobs.activations(ModelBytes.organism(), SparkImages.world(SEED, N), List.of("conv3"),

@@ -53,6 +53,20 @@ class SparkJobsTest {
     static void stop() {
         jobs.close();
         model.close();
+        assertEquals(0, ModelBytes.loadedCount(), "closing the jobs left a kept model open");
+    }
+
+    @Test
+    void theNextJobOnTheSameFileReusesTheLoadedModel() {
+        jobs.activations(ModelBytes.organism(), SparkImages.world(SEED, 20), List.of("conv3"), Reduce.MAX);
+        long loads = ModelBytes.loads();
+        Results.Activations again = jobs.activations(ModelBytes.organism(), SparkImages.world(SEED, 20),
+                List.of("conv3"), Reduce.MAX);
+        assertEquals(20, again.images());
+        assertEquals(loads, ModelBytes.loads(), "the second job on the same file loaded the model again");
+        assertEquals(0, ModelBytes.inUse(), "a finished job left a model in use");
+        assertTrue(ModelBytes.loadedCount() >= 1 && ModelBytes.loadedCount() <= ModelBytes.KEPT,
+                "kept models: " + ModelBytes.loadedCount());
     }
 
     @Test
@@ -72,7 +86,7 @@ class SparkJobsTest {
                 assertEquals(a[i], b[i], 1e-5f * Math.max(1f, Math.abs(a[i])), col + " of image " + i);
             }
         }
-        assertEquals(0, ModelBytes.loadedCount(), "a finished job left a model open");
+        assertEquals(0, ModelBytes.inUse(), "a finished job left a model in use");
     }
 
     @Test
@@ -214,7 +228,7 @@ class SparkJobsTest {
             assertEquals(objective.get(i), d.objective()[i], 1e-6 * Math.max(1, Math.abs(objective.get(i))),
                     "conv2:" + channels[i] + " objective at the last step");
         }
-        assertEquals(0, ModelBytes.loadedCount(), "a finished job left a model open");
+        assertEquals(0, ModelBytes.inUse(), "a finished job left a model in use");
     }
 
     @Test
@@ -257,6 +271,6 @@ class SparkJobsTest {
         System.out.printf("census of %d layers of %d models: Spark local[2] %.1f s, single JVM %.1f s; %d units "
                 + "in a family%n", layers.size(), names.size(), spark, one, families);
         assertTrue(families > 0, "no unit of either model was placed in a family: the comparison says little");
-        assertEquals(0, ModelBytes.loadedCount(), "a finished job left a model open");
+        assertEquals(0, ModelBytes.inUse(), "a finished job left a model in use");
     }
 }
