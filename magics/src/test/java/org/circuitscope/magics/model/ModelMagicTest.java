@@ -47,8 +47,11 @@ class ModelMagicTest {
 
     @Test
     void helpNamesEveryModelThatLoadsByName() {
-        assertTrue(magic.help().contains("<organism|organism-seed8|inceptionv1|googlenet|file.onnx|.pb|.tflite|.pt>"),
-                magic.help());
+        assertTrue(magic.help().contains("<organism|organism-seed8|organism-superposition|inceptionv1|googlenet|"
+                + "file.onnx|.pb|.tflite|.pt>"), magic.help());
+        for (String embedded : org.circuitscope.model.Models.EMBEDDED) {
+            assertTrue(magic.help().contains(embedded), embedded + " is missing from " + magic.help());
+        }
     }
 
     @Test
