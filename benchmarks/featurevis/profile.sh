@@ -6,17 +6,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-shared="${CIRCUITSCOPE_SHARED:-$root/../shared}"
-onnx="$shared/models/squeezenet1.0/squeezenet1.0.onnx"
-[ -f "$onnx" ] || { echo "SqueezeNet not found at $onnx (set CIRCUITSCOPE_SHARED)"; exit 1; }
-. "$here/../python-peer.sh"
-cd "$root"
-mvn -q -B -o package -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B package -DskipTests -pl circuits,benchmarks -am
-cp="$(cat benchmarks/target/classpath.txt)"
-export THREADS="${THREADS:-1}"
-if [ "${OMP_WAIT_POLICY:-PASSIVE}" = default ]; then unset OMP_WAIT_POLICY; else
-  export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"; fi
-export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}"
+. "$here/setup.sh"
 size="${SIZE:-128}" steps="${STEPS:-30}" layer="${LAYER:-fire9/concat}" channel="${CHANNEL:-3}"
 out="$root/benchmarks/target/profile"
 mkdir -p "$out"

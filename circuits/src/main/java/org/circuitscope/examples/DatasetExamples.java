@@ -282,27 +282,13 @@ public final class DatasetExamples {
             if (read instanceof Unit.FeatureAt fa) {
                 // the feature's map on the engine, read at its position
                 float[] v = fa.feature().map(a).get(new NDIndex(":, {}, {}", fa.y(), fa.x())).toFloatArray();
-                for (int i = 0; i < n; i++) {
-                    Candidate cand = new Candidate();
-                    cand.value = v[i];
-                    cand.y = fa.y();
-                    cand.x = fa.x();
-                    out[i] = cand;
-                }
-                return out;
+                return atOnePosition(v, fa.y(), fa.x(), out);
             }
             if (read instanceof Unit.Neuron nr) {
                 float[] v = (a.getShape().dimension() == 4
                         ? a.get(new NDIndex(":, {}, {}, {}", nr.channel(), nr.y(), nr.x()))
                         : a.get(new NDIndex(":, {}", nr.channel()))).toFloatArray();
-                for (int i = 0; i < n; i++) {
-                    Candidate cand = new Candidate();
-                    cand.value = v[i];
-                    cand.y = nr.y();
-                    cand.x = nr.x();
-                    out[i] = cand;
-                }
-                return out;
+                return atOnePosition(v, nr.y(), nr.x(), out);
             }
             float[] d = a.toFloatArray();
             int per = channels * hw;
@@ -311,6 +297,18 @@ public final class DatasetExamples {
             }
             return out;
         }
+    }
+
+    /** Each image's value {@code v[i]} of a unit read at one position (a neuron, a feature at a position). */
+    private static Candidate[] atOnePosition(float[] v, int y, int x, Candidate[] out) {
+        for (int i = 0; i < out.length; i++) {
+            Candidate cand = new Candidate();
+            cand.value = v[i];
+            cand.y = y;
+            cand.x = x;
+            out[i] = cand;
+        }
+        return out;
     }
 
     private static final class Candidate {
