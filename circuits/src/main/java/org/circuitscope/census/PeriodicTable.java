@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.circuitscope.activations.Html;
 import org.circuitscope.data.ImageSource;
+import org.circuitscope.display.Captions;
 import org.circuitscope.display.Displayable;
 import org.circuitscope.display.Figure;
 import org.circuitscope.display.TableHtml;
@@ -244,7 +245,7 @@ public final class PeriodicTable implements Displayable {
         int cell = 72;
         int colW = cell + 60;
         int label = 150;
-        int top = 70;
+        int top = 84;
         int rowH = cell + 22;
         Family[] fams = Family.values();
         // wide enough for the title however few columns (bold 13-point sans: under 8 pixels a character)
@@ -272,12 +273,17 @@ public final class PeriodicTable implements Displayable {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         g.drawString(title(), 8, 16);
         int x = label;
+        int fit = colW - 8; // each column's heading stays inside its own column
         for (Census c : censuses) {
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
-            g.drawString(shorten(c.model(), 20), x, 36);
+            int y = 34;
+            for (String line : Captions.lines(c.model(), g.getFontMetrics(), fit, 2)) {
+                g.drawString(line, x, y);
+                y += 13;
+            }
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
-            g.drawString(shorten(c.layer(), 24), x, 50);
-            g.drawString(c.probe().channels() + " units", x, 62);
+            g.drawString(Captions.lines(c.layer(), g.getFontMetrics(), fit, 1).get(0), x, 62);
+            g.drawString(c.probe().channels() + " units", x, 75);
             x += colW;
         }
         int y = top;
@@ -315,9 +321,6 @@ public final class PeriodicTable implements Displayable {
                 + (featureVis.isEmpty() ? "best stimulus" : "feature visualisation");
     }
 
-    private static String shorten(String s, int n) {
-        return s.length() <= n ? s : "…" + s.substring(s.length() - n + 1);
-    }
 
     @Override
     public Map<String, Object> representations() {
