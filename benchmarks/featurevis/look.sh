@@ -7,14 +7,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-shared="${CIRCUITSCOPE_SHARED:-$root/../shared}"
-onnx="$shared/models/squeezenet1.0/squeezenet1.0.onnx"
-[ -f "$onnx" ] || { echo "SqueezeNet not found at $onnx (set CIRCUITSCOPE_SHARED)"; exit 1; }
-. "$here/../python-peer.sh"
+. "$here/../squeezenet-peer.sh"
 units=${UNITS:-"fire2/concat:5 fire3/concat:40 fire4/concat:12 fire5/concat:100 fire6/concat:200 fire7/concat:33 fire8/concat:300 fire9/concat:411"}
-cd "$root"
-mvn -q -B -o package -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B package -DskipTests -pl circuits,benchmarks -am
-cp="$(cat benchmarks/target/classpath.txt)"
 export THREADS="${THREADS:-1}" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 echo "== circuitscope"
 # shellcheck disable=SC2086

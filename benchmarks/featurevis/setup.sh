@@ -1,12 +1,6 @@
-# Sourced by run.sh and profile.sh (which set $here and $root): SqueezeNet from the shared fixtures ($onnx), the
-# Python peer, the benchmark classpath ($cp, after building), and the same threads on both sides.
-shared="${CIRCUITSCOPE_SHARED:-$root/../shared}"
-onnx="$shared/models/squeezenet1.0/squeezenet1.0.onnx"
-[ -f "$onnx" ] || { echo "SqueezeNet not found at $onnx (set CIRCUITSCOPE_SHARED)"; exit 1; }
-. "$here/../python-peer.sh"
-cd "$root"
-mvn -q -B -o package -DskipTests -pl circuits,benchmarks -am >/dev/null 2>&1 || mvn -q -B package -DskipTests -pl circuits,benchmarks -am
-cp="$(cat benchmarks/target/classpath.txt)"
+# Sourced by run.sh and profile.sh (which set $here and $root): squeezenet-peer.sh (SqueezeNet as $onnx, the
+# Python peer, the classpath $cp), and the same threads on both sides.
+. "$here/../squeezenet-peer.sh"
 # the same number of intra-op threads on both sides (THREADS, default 1: the machine is shared), and OpenMP
 # threads that sleep instead of spinning when they wait (spinning threads collapse on a busy machine)
 export THREADS="${THREADS:-1}"
