@@ -9,9 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.circuitscope.activations.ActivationResult;
-import org.circuitscope.activations.Activations;
-import org.circuitscope.activations.Reduce;
 import org.circuitscope.census.Census;
 import org.circuitscope.data.ImageSource;
 import org.circuitscope.data.Sample;
@@ -19,7 +16,6 @@ import org.circuitscope.dictionary.ActivationSample;
 import org.circuitscope.dictionary.FeatureDictionary;
 import org.circuitscope.dictionary.Polysemantic;
 import org.circuitscope.examples.DatasetExamples;
-import org.circuitscope.examples.ExamplesResult;
 import org.circuitscope.featurevis.FeatureVis;
 import org.circuitscope.featurevis.FeatureVisResult;
 import org.circuitscope.featurevis.objectives.Objectives;
@@ -56,6 +52,7 @@ public final class Atlas {
     private final Model model;
     private List<String> layers;
     private ImageSource data;
+    private DatasetPasses passes = DatasetPasses.IN_JVM;
     private int steps = 64;
     private int size;
     private int examples = 6;
@@ -107,6 +104,16 @@ public final class Atlas {
     /** The images dataset examples and histograms are read from (none: pages without them). */
     public Atlas data(ImageSource source) {
         this.data = source;
+        return this;
+    }
+
+    /**
+     * Where the dataset examples and per-image maxima are computed ({@link DatasetPasses#IN_JVM} by default; the
+     * Spark module's {@code SparkAtlasPasses} on a cluster). The data is still read here for the images sampled at
+     * activation levels, a few per unit.
+     */
+    public Atlas passes(DatasetPasses p) {
+        this.passes = java.util.Objects.requireNonNull(p, "passes");
         return this;
     }
 
@@ -459,21 +466,16 @@ public final class Atlas {
         Drawn positive = retryOff(drawn, 0, channelObjectives, chs);
         Drawn neurons = neuron ? retryOff(drawn, chs.length, neuronObjectives, chs) : null;
         List<BufferedImage> negatives = negative ? drawn.images().subList(all.size() - chs.length, all.size()) : null;
-        List<ExamplesResult> top = List.of();
-        List<ExamplesResult> bottom = List.of();
-        ActivationResult acts = null;
+        DatasetPasses.Passes found = null;
         Map<Integer, List<Level>> levelsOf = new HashMap<>();
         if (data != null) {
-            List<Unit> units = new ArrayList<>();
+            List<Unit.Channel> units = new ArrayList<>();
             for (int c : chs) {
                 units.add(Unit.channel(layer, c));
             }
-            top = DatasetExamples.of(model, units).k(examples).limit(images).runAll(data, Progress.NONE);
-            bottom = DatasetExamples.of(model, units).k(examples).negative(true).limit(images)
-                    .runAll(data, Progress.NONE);
-            acts = Activations.of(model).layers(layer).reduce(Reduce.MAX).limit(images).run(data);
+            found = passes.run(model, units, examples, data, images);
             if (levels > 0) {
-                levelsOf = levels(acts, layer, chs);
+                levelsOf = levels(found, chs);
             }
         }
         Map<Integer, BufferedImage> featureImages = featureVisualisations(files, layer, chs, extras);
@@ -490,9 +492,9 @@ public final class Atlas {
                 page.diversity(FeatureVis.of(model).objective(d).batch(diversity).steps(steps).size(size).render()
                         .images());
             }
-            if (data != null) {
-                page.examples(top.get(i), bottom.get(i));
-                page.histogram(acts.column(unit.toString()), acts.images(), levelsOf.getOrDefault(chs[i], List.of()));
+            if (found != null) {
+                page.examples(found.top().get(i), found.bottom().get(i));
+                page.histogram(found.maxima().get(i), found.ids().size(), levelsOf.getOrDefault(chs[i], List.of()));
             }
             page.weights(weights.inputs(unit), weights.outputs(unit));
             if (stimuli != null) {
@@ -561,12 +563,13 @@ public final class Atlas {
      * round(q·(n−1)) in ascending order, ties to the earlier image; one image once even if two quantiles land on
      * it), read again from the data in one pass.
      */
-    private Map<Integer, List<Level>> levels(ActivationResult acts, String layer, int[] chs) {
-        int n = acts.images();
+    private Map<Integer, List<Level>> levels(DatasetPasses.Passes found, int[] chs) {
+        int n = found.ids().size();
         Map<Integer, List<int[]>> picks = new HashMap<>();
         Map<String, BufferedImage> wanted = new HashMap<>();
-        for (int c : chs) {
-            float[] v = acts.column(layer + ":" + c);
+        for (int ci = 0; ci < chs.length; ci++) {
+            int c = chs[ci];
+            float[] v = found.maxima().get(ci);
             Integer[] order = new Integer[n];
             for (int i = 0; i < n; i++) {
                 order[i] = i;
@@ -581,26 +584,27 @@ public final class Atlas {
                 }
                 last = rank;
                 p.add(new int[] {rank, order[rank]});
-                wanted.put(acts.ids().get(order[rank]), null);
+                wanted.put(found.ids().get(order[rank]), null);
             }
             picks.put(c, p);
         }
         ImageSource src = images >= 0 ? data.limit(images) : data;
-        int found = 0;
+        int read = 0;
         for (Sample s : src) {
             if (wanted.containsKey(s.id()) && wanted.get(s.id()) == null) {
                 wanted.put(s.id(), s.image());
-                if (++found == wanted.size()) {
+                if (++read == wanted.size()) {
                     break;
                 }
             }
         }
         Map<Integer, List<Level>> out = new HashMap<>();
-        for (int c : chs) {
-            float[] v = acts.column(layer + ":" + c);
+        for (int ci = 0; ci < chs.length; ci++) {
+            int c = chs[ci];
+            float[] v = found.maxima().get(ci);
             List<Level> ls = new ArrayList<>();
             for (int[] p : picks.get(c)) {
-                String id = acts.ids().get(p[1]);
+                String id = found.ids().get(p[1]);
                 BufferedImage img = wanted.get(id);
                 if (img != null) {
                     ls.add(new Level(n > 1 ? p[0] / (double) (n - 1) : 0, v[p[1]], id, img));

@@ -59,6 +59,17 @@ public final class ExamplesResult implements Displayable {
         this.source = source;
     }
 
+    /**
+     * A unit's examples found by another engine (a cluster's merged top-k) in the form {@link DatasetExamples} gives
+     * them: {@code read} is where the value was read (before the ReLU for negative examples), the receptive field
+     * is {@code read}'s layer's in {@code model}, and each example's image is as the model saw it.
+     */
+    public static ExamplesResult of(org.circuitscope.model.Model model, Unit unit, Unit read, boolean negative,
+                                    List<Example> examples, long imagesSeen, List<String> problems, String source) {
+        return new ExamplesResult(model.name(), unit, read, negative, ReceptiveField.of(model, read.layer()),
+                examples, imagesSeen, false, problems, source);
+    }
+
     public List<Example> examples() {
         return examples;
     }
