@@ -10,7 +10,8 @@ dictionary (every rectified layer, the first --units units of each, --steps opti
 on a CI machine; the whole atlas is the same command without --units), then a second time to show that a complete
 site is skipped, then .ci/browser/check_atlas.js opens every page in Debian's Chromium (links resolve, images load,
 no blank figure, and every unit page has its neuron visualisation, examples by activation level and census family,
-and the conv2 pages their dictionary features).
+and the conv2 pages their dictionary features). Last, a smaller site twice, once with its dataset passes on Spark
+(`--master local[2]`, the Spark module on the class path), which must equal the other byte for byte.
 """
 import argparse
 import os
@@ -57,9 +58,66 @@ def main():
     if again.returncode != 0 or " 0 unit pages written" not in again.stdout:
         print("atlas: the second run over a complete site did not skip every unit")
         return 1
-    return subprocess.run([node, os.path.join(browser_test.BROWSER, "check_atlas.js"), out,
-                           os.path.abspath(args.screenshots), browser_test.CHROMIUM,
-                           "neuron,levels,census,dictionary", "conv2"]).returncode
+    checked = subprocess.run([node, os.path.join(browser_test.BROWSER, "check_atlas.js"), out,
+                              os.path.abspath(args.screenshots), browser_test.CHROMIUM,
+                              "neuron,levels,census,dictionary", "conv2"]).returncode
+    if checked != 0:
+        return checked
+    return on_spark(jar, out)
+
+
+def on_spark(jar, out):
+    """The same command with --master local[2], the Spark module on the class path: its dataset passes run as Spark
+    jobs, and the site must equal the one written without --master, file for file and byte for byte."""
+    spark = os.path.join(ROOT, "spark", "target")
+    jars = [f for f in os.listdir(spark) if f.startswith("circuitscope-spark") and f.endswith(".jar")] \
+        if os.path.isdir(spark) else []
+    classpath_file = os.path.join(spark, "classpath.txt")
+    if not jars or not os.path.exists(classpath_file):
+        print("atlas: the Spark module is not built (mvn package builds spark/target)")
+        return 1
+    with open(os.path.join(ROOT, "spark", "pom.xml")) as f:
+        pom = f.read()
+    opens = pom.split("<spark.opens>")[1].split("</spark.opens>")[0].split()
+    with open(classpath_file) as f:
+        classpath = ":".join([jar, os.path.join(spark, jars[0]), f.read().strip()])
+    small = ["--data", "world:120", "--layers", "conv2,conv4", "--units", "3", "--steps", "8", "--no-tuning"]
+    here, there = out + "-jvm", out + "-spark"
+    for d in (here, there):
+        if os.path.isdir(d):
+            shutil.rmtree(d)
+    runs = [["java", "-jar", jar, "atlas", "--out", here] + small,
+            ["java"] + opens + ["-cp", classpath, "org.circuitscope.kernel.KernelMain", "atlas", "--out", there,
+                                "--master", "local[2]"] + small]
+    for command in runs:
+        print("atlas: " + " ".join(c if len(c) < 200 else c[:60] + "..." for c in command))
+        r = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        print(r.stdout.strip())
+        if r.returncode != 0:
+            print("atlas: the run failed")
+            return 1
+    if "dataset passes on Spark at local[2]" not in r.stdout:
+        print("atlas: the --master run did not say it used Spark")
+        return 1
+    files = []
+    for base, _, names in os.walk(here):
+        files += [os.path.relpath(os.path.join(base, n), here) for n in names]
+    theirs = []
+    for base, _, names in os.walk(there):
+        theirs += [os.path.relpath(os.path.join(base, n), there) for n in names]
+    if sorted(files) != sorted(theirs):
+        print("atlas: the Spark site has other files: %s" % sorted(set(files) ^ set(theirs)))
+        return 1
+    differ = []
+    for f in files:
+        with open(os.path.join(here, f), "rb") as a, open(os.path.join(there, f), "rb") as b:
+            if a.read() != b.read():
+                differ.append(f)
+    if differ:
+        print("atlas: %d files differ between the site on Spark and the one in one JVM: %s" % (len(differ), differ[:8]))
+        return 1
+    print("atlas: on Spark local[2], the same %d files byte for byte as in one JVM" % len(files))
+    return 0
 
 
 if __name__ == "__main__":

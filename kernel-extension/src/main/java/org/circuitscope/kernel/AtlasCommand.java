@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.circuitscope.atlas.Atlas;
+import org.circuitscope.atlas.ClusterPasses;
+import org.circuitscope.data.ImageSource;
 import org.circuitscope.dictionary.FeatureDictionary;
 import org.circuitscope.magics.MagicException;
 import org.circuitscope.magics.activations.Sources;
@@ -25,7 +27,7 @@ final class AtlasCommand {
     static final String USAGE = "java -jar circuitscope-kernel.jar atlas --out DIR [--model organism] "
             + "[--data world:500] [--layers a,b,...] [--steps 64] [--size PX] [--examples 6] [--units N] "
             + "[--images N] [--diversity N] [--levels 8] [--census] [--dictionary FILE[,FILE...]] [--no-neuron] "
-            + "[--no-negative] [--no-tuning]";
+            + "[--no-negative] [--no-tuning] [--master SPARK-URL]";
 
     private AtlasCommand() {
     }
@@ -33,6 +35,7 @@ final class AtlasCommand {
     static int run(String[] args, PrintStream out, PrintStream err) {
         String model = Models.DEFAULT;
         String data = null;
+        String master = null;
         String layers = null;
         String dir = null;
         Integer steps = null;
@@ -81,6 +84,7 @@ final class AtlasCommand {
                 switch (a) {
                     case "--model" -> model = v;
                     case "--data" -> data = v;
+                    case "--master" -> master = v;
                     case "--layers" -> layers = v;
                     case "--out" -> dir = v;
                     case "--steps" -> steps = number(a, v);
@@ -116,8 +120,9 @@ final class AtlasCommand {
                     atlas.layers(Arrays.stream(layers.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                             .toList());
                 }
-                if (data != null) {
-                    atlas.data(Sources.parse("atlas", data, m, null, 0));
+                ImageSource source = data != null ? Sources.parse("atlas", data, m, null, 0) : null;
+                if (source != null) {
+                    atlas.data(source);
                 }
                 if (steps != null) {
                     atlas.steps(steps);
@@ -135,8 +140,17 @@ final class AtlasCommand {
                     atlas.images(images);
                 }
                 List<String> names = atlas.layerNames();
-                out.println("atlas of " + m.name() + ": layers " + String.join(", ", names) + " into " + dir);
-                Atlas.AtlasSite site = atlas.write(Path.of(dir), new Lines(out));
+                out.println("atlas of " + m.name() + ": layers " + String.join(", ", names) + " into " + dir
+                        + (master != null ? "; dataset passes on Spark at " + master : ""));
+                Atlas.AtlasSite site;
+                if (master != null && source != null) {
+                    try (ClusterPasses.Session cluster = cluster().open(master, model,
+                            images != null ? source.limit(images) : source)) {
+                        site = atlas.passes(cluster.passes()).write(Path.of(dir), new Lines(out));
+                    }
+                } else {
+                    site = atlas.write(Path.of(dir), new Lines(out));
+                }
                 out.println(site);
                 return site.interrupted() ? 1 : 0;
             }
@@ -144,6 +158,13 @@ final class AtlasCommand {
             err.println("atlas: " + e.getMessage());
             return 2;
         }
+    }
+
+    /** The cluster engine on the class path (the Spark module's), or a message saying how to put it there. */
+    private static ClusterPasses cluster() {
+        return ClusterPasses.find().orElseThrow(() -> new IllegalArgumentException("--master needs the Spark "
+                + "module on the class path: java $(spark.opens) -cp circuitscope-kernel.jar:circuitscope-spark.jar:"
+                + "<its dependencies> org.circuitscope.kernel.KernelMain atlas --master URL ... (README, \"On a cluster\")"));
     }
 
     private static FeatureDictionary dictionary(String file) {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.circuitscope.data.ImageFolder;
+import org.circuitscope.data.ImageSource;
+import org.circuitscope.data.Sample;
 
 /** Datasets as lists of {@link SparkImage}s, in the order the single-JVM sources walk them. */
 public final class SparkImages {
@@ -48,6 +50,29 @@ public final class SparkImages {
         long i = 0;
         for (Path f : folder.files()) {
             out.add(new SparkImage.File(i++, folder.idOf(f), folder.labelOf(f), f.toAbsolutePath().toString()));
+        }
+        return out;
+    }
+
+    /**
+     * Any source's images in its order: a folder's files by path ({@link #files}: the executors must see the same
+     * file system), anything else (the organism's world, CIFAR-10) read here and shipped as lossless PNG bytes, so
+     * the executors decode the pixels the source gave. Ids and labels are the source's.
+     */
+    public static List<SparkImage> of(ImageSource source) {
+        if (source instanceof ImageFolder folder) {
+            return files(folder);
+        }
+        List<SparkImage> out = new ArrayList<>();
+        long i = 0;
+        for (Sample s : source) {
+            java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+            try {
+                javax.imageio.ImageIO.write(s.image(), "png", png);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot encode image " + s.id() + ": " + e.getMessage(), e);
+            }
+            out.add(new SparkImage.Encoded(i++, s.id(), s.label(), png.toByteArray()));
         }
         return out;
     }

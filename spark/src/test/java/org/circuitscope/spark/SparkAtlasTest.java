@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.circuitscope.atlas.Atlas;
+import org.circuitscope.atlas.ClusterPasses;
 import org.circuitscope.atlas.DatasetPasses;
 import org.circuitscope.examples.Example;
 import org.circuitscope.model.Model;
@@ -102,6 +103,25 @@ class SparkAtlasTest {
             assertTrue(e.getMessage().contains("not-the-organism") && e.getMessage().contains(model.name()),
                     e.getMessage());
         }
+    }
+
+    @Test
+    void theAtlasCommandFindsSparkOnTheClassPath() {
+        ClusterPasses cluster = ClusterPasses.find().orElseThrow();
+        assertTrue(cluster instanceof SparkClusterPasses, "found " + cluster);
+        try (Model model = Models.load(Models.DEFAULT);
+             ClusterPasses.Session s = cluster.open("local[2]", Models.DEFAULT, World.scenes(SEED, 30))) {
+            List<Unit.Channel> units = List.of(Unit.channel("conv4", 1));
+            DatasetPasses.Passes a = DatasetPasses.IN_JVM.run(model, units, 3, World.scenes(SEED, 30), -1);
+            DatasetPasses.Passes b = s.passes().run(model, units, 3, World.scenes(SEED, 30), -1);
+            assertEquals(a.ids(), b.ids());
+            assertEquals(a.top().get(0).examples().stream().map(Example::id).toList(),
+                    b.top().get(0).examples().stream().map(Example::id).toList());
+            assertArrayEquals(a.maxima().get(0), b.maxima().get(0), 1e-5f);
+        }
+        ModelException e = org.junit.jupiter.api.Assertions.assertThrows(ModelException.class,
+                () -> cluster.open("local[1]", "mobilenet.tflite", World.scenes(SEED, 3)));
+        assertTrue(e.getMessage().contains("mobilenet.tflite"), e.getMessage());
     }
 
     private static Atlas atlas(Model model) {
