@@ -198,14 +198,23 @@ class SparkJobsTest {
         t0 = System.nanoTime();
         List<java.awt.image.BufferedImage> want = new ArrayList<>();
         List<Double> objective = new ArrayList<>();
-        for (int start = 0; start < channels.length; start += batch) {
-            int[] chunk = java.util.Arrays.copyOfRange(channels, start, Math.min(channels.length, start + batch));
-            FeatureVisResult r = FeatureVis.sheet(model, "conv2", chunk).steps(steps).size(size).seed(seed).render();
-            want.addAll(r.images());
-            for (int i = 0; i < chunk.length; i++) {
-                double[] t = r.trace(i);
-                objective.add(t[t.length - 1]);
+        // the tasks compute on one intra-op thread (spark.task.cpus); float sums, and with more than one thread
+        // the choice of the 1x1 convolution's kernel, depend on the thread count, so the reference uses one too
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+        try {
+            for (int start = 0; start < channels.length; start += batch) {
+                int[] chunk = java.util.Arrays.copyOfRange(channels, start, Math.min(channels.length, start + batch));
+                FeatureVisResult r = FeatureVis.sheet(model, "conv2", chunk).steps(steps).size(size).seed(seed)
+                        .render();
+                want.addAll(r.images());
+                for (int i = 0; i < chunk.length; i++) {
+                    double[] t = r.trace(i);
+                    objective.add(t[t.length - 1]);
+                }
             }
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
         }
         double one = (System.nanoTime() - t0) / 1e9;
         System.out.printf("sheet of %d units in chunks of %d: Spark local[2] %.1f s, single JVM %.1f s%n",
