@@ -120,6 +120,10 @@ final class AtlasCommand {
                     atlas.layers(Arrays.stream(layers.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                             .toList());
                 }
+                if (master != null && data == null) {
+                    throw new IllegalArgumentException("--master " + master + " runs the dataset passes on Spark: "
+                            + "give --data too (the images they read)");
+                }
                 ImageSource source = data != null ? Sources.parse("atlas", data, m, null, 0) : null;
                 if (source != null) {
                     atlas.data(source);

@@ -75,6 +75,11 @@ class AtlasCommandTest {
         assertEquals(2, run("--out", dir.toString(), "--dictionary", "no/such.dict"));
         assertEquals("atlas: --dictionary no/such.dict: no such file", err());
         err.reset();
+        // the kernel's own class path has no Spark module: --master says how to add it, and writes nothing
+        assertEquals(2, run("--out", dir.resolve("spark").toString(), "--master", "local[2]", "--units", "1"));
+        assertTrue(err().contains("--master needs the Spark module on the class path"), err());
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("spark").resolve("index.html")), "a site was written");
+        err.reset();
         assertEquals(2, run("--out", dir.toString(), "--levels", "1"));
         assertTrue(err().contains("levels") && err().contains("not 1"), err());
         err.reset();
