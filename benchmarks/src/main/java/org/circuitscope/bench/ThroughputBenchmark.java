@@ -41,8 +41,9 @@ import org.circuitscope.tensor.Tensor;
  * inference), and Spark local[1] and local[2] ({@link SparkJobs}, the model broadcast and loaded once per executor,
  * on the default path). Every path decodes the same JPEGs with the same decoder, resizes them the same way and
  * records the file's first output (1000 values per image); every other path's outputs are checked against the DJL
- * ones. Each path runs once untimed (warm-up: libraries, model load, sessions, JIT), then {@code runs} timed passes;
- * prints the median and the range, the ratios single-JVM (default) / ONNX Runtime and local[2] / local[1], with the
+ * ones. Each path runs once untimed (warm-up: libraries, model load, sessions, JIT), then {@code runs} timed passes
+ * (the three in-process paths in turns, a pass of each per round; Spark allows one context per JVM, so its two
+ * follow); prints the median and the range, the ratios single-JVM (default) / ONNX Runtime (also pass by pass) and local[2] / local[1], with the
  * machine's load average before and after (/proc/loadavg) — figures from a machine with load above 0.5 are not
  * comparable with a quiet one.
  *
@@ -62,6 +63,7 @@ public final class ThroughputBenchmark {
         float[][] reference;
         double defaultRate;
         double ortRate;
+        double[] pairedOrt;
         double[] sparkRate = new double[3];
         try (Model model = Models.loadFile(onnx, null)) {
             // the file's own output (SqueezeNet's softmax), which ONNX Runtime returns too
@@ -78,9 +80,6 @@ public final class ThroughputBenchmark {
                     reference[i][c] = col[i];
                 }
             }
-            double[] single = time(runs, () -> check(job.run(source), out, n));
-            rows.add(row("single JVM, DJL/libtorch (forced)", n, single));
-
             // the default path: Forward.AUTO, which must pick the ONNX Runtime executor for this file
             Activations auto = Activations.of(model).layers(out).reduce(Reduce.MAX).batchSize(BATCH);
             Forward.Choice choice = model.forwardChoice(List.of(out), Forward.AUTO);
@@ -92,10 +91,6 @@ public final class ThroughputBenchmark {
             if (model.onnxRuntime().runs() == ortRuns) {
                 throw new IllegalStateException("the default path ran no batch on ONNX Runtime");
             }
-            double[] viaOrt = time(runs, () -> check(auto.run(source), out, n));
-            String[] defaultRow = row("single JVM, default (ONNX Runtime executor)", n, viaOrt);
-            rows.add(defaultRow);
-            defaultRate = Double.parseDouble(defaultRow[1]);
 
             InputSpec spec = model.input();
             OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -104,11 +99,19 @@ public final class ThroughputBenchmark {
                 String input = session.getInputNames().iterator().next();
                 float[][] ort = ortRows(env, session, input, spec, source, n);
                 compare("ONNX Runtime", reference, ort);
-                double[] t = time(runs, () -> ortRows(env, session, input, spec, source, n));
+                // the three in-process paths take turns, one timed pass each per round, so that a machine whose
+                // speed drifts during the run (a shared host) weighs on all three alike
+                double[][] t = interleaved(runs, () -> check(job.run(source), out, n),
+                        () -> check(auto.run(source), out, n), () -> ortRows(env, session, input, spec, source, n));
+                rows.add(row("single JVM, DJL/libtorch (forced)", n, t[0]));
+                String[] defaultRow = row("single JVM, default (ONNX Runtime executor)", n, t[1]);
+                rows.add(defaultRow);
+                defaultRate = Double.parseDouble(defaultRow[1]);
                 String[] peer = row("ONNX Runtime " + OrtEnvironment.class.getPackage().getImplementationVersion()
-                        + " (Java, default threads)", n, t);
+                        + " (Java, default threads)", n, t[2]);
                 rows.add(peer);
                 ortRate = Double.parseDouble(peer[1]);
+                pairedOrt = paired(t[2], t[1]);
             }
 
             for (int threads : new int[] {1, 2}) {
@@ -136,8 +139,9 @@ public final class ThroughputBenchmark {
         for (String[] r : rows) {
             System.out.printf(Locale.ROOT, "%-48s %12s %22s%n", r[0], r[1], r[2]);
         }
-        System.out.printf(Locale.ROOT, "ratio single JVM (default) / ONNX Runtime: %.2f (goal >= 1.0)%n",
-                defaultRate / ortRate);
+        System.out.printf(Locale.ROOT, "ratio single JVM (default) / ONNX Runtime: %.2f (goal >= 1.0); the same"
+                + " pass by pass, median %.2f, range %.2f .. %.2f%n", defaultRate / ortRate, pairedOrt[1],
+                pairedOrt[0], pairedOrt[2]);
         System.out.printf(Locale.ROOT, "ratio Spark local[2] / local[1]: %.2f (goal >= 1.7)%n",
                 sparkRate[2] / sparkRate[1]);
         System.out.println("load after: " + load());
@@ -168,6 +172,29 @@ public final class ThroughputBenchmark {
             seconds[i] = (System.nanoTime() - t0) / 1e9;
         }
         return seconds;
+    }
+
+    /** Each round times one pass of every path in turn: seconds[path][round]. */
+    static double[][] interleaved(int runs, Run... paths) throws Exception {
+        double[][] seconds = new double[paths.length][runs];
+        for (int i = 0; i < runs; i++) {
+            for (int p = 0; p < paths.length; p++) {
+                long t0 = System.nanoTime();
+                paths[p].run();
+                seconds[p][i] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        return seconds;
+    }
+
+    /** Throughput ratios of two paths timed in the same rounds (peer's time over ours): min, median, max. */
+    static double[] paired(double[] peerSeconds, double[] ourSeconds) {
+        double[] r = new double[ourSeconds.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = peerSeconds[i] / ourSeconds[i];
+        }
+        java.util.Arrays.sort(r);
+        return new double[] {r[0], r[r.length / 2], r[r.length - 1]};
     }
 
     static String[] row(String name, int n, double[] seconds) {
