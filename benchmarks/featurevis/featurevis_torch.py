@@ -1,6 +1,6 @@
 """PyTorch reference for FeatureVisBenchmark: the same feature-visualisation step as circuitscope's FeatureVis,
 written the way one would in Python: Lucid's Fourier parameterisation (torch.fft.irfftn), colour decorrelation,
-sigmoid, the standard transforms (constant pad, jitter, bilinear scale, rotation by affine_grid/grid_sample),
+sigmoid, the standard transforms (constant pad, jitter, then scale and rotation in one affine_grid/grid_sample),
 SqueezeNet from the ONNX file as torch functional ops up to the objective's layer, a channel-mean objective and
 torch.optim.Adam(lr=0.05).
 
@@ -93,11 +93,14 @@ def spectrum_scale(h, w):
     return torch.from_numpy(s.astype(np.float32))[..., None]
 
 
-def rotate(x, degrees):
+def scale_rotate(x, s, degrees):
+    """Resize by s and rotate by degrees about the centre in one bilinear grid_sample (border padding, half-pixel
+    centres), as circuitscope's Transforms.scaleRotate does."""
+    n, c, h, w = x.shape
     a = math.radians(degrees)
     theta = torch.tensor([[math.cos(a), -math.sin(a), 0.0], [math.sin(a), math.cos(a), 0.0]],
-                         dtype=x.dtype).unsqueeze(0).expand(x.shape[0], 2, 3)
-    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+                         dtype=x.dtype).unsqueeze(0).expand(n, 2, 3)
+    grid = F.affine_grid(theta, [n, c, round(h * s), round(w * s)], align_corners=False)
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
 
 
@@ -115,11 +118,10 @@ def transform(x, rng):
     x = F.pad(x, (12, 12, 12, 12), value=0.5)
     x = jitter(x, 8, rng)
     s = rng.choice(SCALES)
-    h, w = x.shape[-2:]
-    x = F.interpolate(x, size=(round(h * s), round(w * s)), mode="bilinear", align_corners=False)
     a = rng.choice(ANGLES)
-    if a != 0:
-        x = rotate(x, a)
+    h, w = x.shape[-2:]
+    if a != 0 or round(h * s) != h or round(w * s) != w:
+        x = scale_rotate(x, s, a)
     return jitter(x, 4, rng)
 
 

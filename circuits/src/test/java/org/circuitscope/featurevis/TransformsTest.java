@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Random;
+import org.circuitscope.featurevis.transform.Transform;
 import org.circuitscope.featurevis.transform.Transforms;
 import org.circuitscope.model.DjlSetup;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,67 @@ class TransformsTest {
             assertArrayEquals(new float[] {0, 0.25f, 0.75f, 1.25f, 1.75f, 2.25f, 2.75f, 3}, up.toFloatArray(), 1e-5f);
             NDArray y = m.randomUniform(0, 1, new Shape(2, 3, 20, 24));
             assertEquals(new Shape(2, 3, 22, 26), Transforms.resize(y, 22, 26).getShape());
+        }
+    }
+
+    @Test
+    void aDownscaleIsPlainBilinearNotAntialiased() {
+        try (NDManager m = DjlSetup.engine().newBaseManager()) {
+            // 8 -> 6 columns: output o reads the input at (o + 0.5)·8/6 − 0.5, between its two neighbours only (an
+            // antialiasing filter would also weigh in a third pixel and give other values)
+            float[] v = {0, 0, 0, 8, 0, 0, 0, 0};
+            float[] got = Transforms.resize(m.create(v, new Shape(1, 1, 1, 8)), 1, 6).toFloatArray();
+            for (int o = 0; o < 6; o++) {
+                double src = Math.max(0, (o + 0.5) * 8 / 6.0 - 0.5);
+                int i0 = (int) Math.floor(src);
+                int i1 = Math.min(i0 + 1, 7);
+                double t = src - i0;
+                assertEquals((1 - t) * v[i0] + t * v[i1], got[o], 1e-5, "output " + o);
+            }
+        }
+    }
+
+    @Test
+    void scaleRotateIsScaleThenRotateInOneResampling() {
+        try (NDManager m = DjlSetup.engine().newBaseManager()) {
+            // a smooth image, where one resampling and two differ by little more than rounding
+            int n = 48;
+            float[] v = new float[3 * n * n];
+            for (int c = 0; c < 3; c++) {
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < n; j++) {
+                        v[(c * n + i) * n + j] = (float) (0.5 + 0.4 * Math.sin(i / 7.0 + c) * Math.cos(j / 9.0));
+                    }
+                }
+            }
+            NDArray x = m.create(v, new Shape(1, 3, n, n));
+            double[] factors = {0.9, 1.1};
+            double[] degrees = {-10, 7};
+            Transform fused = Transforms.scaleRotate(factors, degrees);
+            Transform apart = Transforms.compose(Transforms.scale(factors), Transforms.rotate(degrees));
+            assertEquals(apart.toString(), fused.toString());
+            assertEquals(apart.minOutputSize(n), fused.minOutputSize(n));
+            for (int k = 0; k < 6; k++) {
+                org.circuitscope.featurevis.transform.Transform.Placed a = apart.place(x, new Random(k));
+                org.circuitscope.featurevis.transform.Transform.Placed b = fused.place(x, new Random(k));
+                assertEquals(a.images().getShape(), b.images().getShape(), "draw " + k);
+                assertEquals(a.placement(), b.placement(), "draw " + k);
+                // away from the border, where the two clamp differently
+                long side = a.images().getShape().get(2);
+                String inner = "0, :, 4:" + (side - 4) + ", 4:" + (side - 4);
+                float[] p = a.images().get(inner).toFloatArray();
+                float[] q = b.images().get(inner).toFloatArray();
+                // each bilinear pass errs by up to f''/8 on a curved image (f'' ≈ 0.4/49 here): two passes against one
+                double sum = 0;
+                for (int i = 0; i < p.length; i++) {
+                    assertEquals(p[i], q[i], 5e-3, "draw " + k + ", value " + i);
+                    sum += Math.abs(p[i] - q[i]);
+                }
+                assertTrue(sum / p.length < 1e-3, "draw " + k + ": mean difference " + sum / p.length);
+            }
+            // no turn: exactly the resize
+            NDArray only = Transforms.scaleRotate(new double[] {0.9}, new double[] {0}).apply(x, new Random(0));
+            assertArrayEquals(Transforms.resize(x, 43, 43).toFloatArray(), only.toFloatArray(), 0f);
         }
     }
 

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,9 +12,10 @@ import org.circuitscope.featurevis.transform.Transform.Placed;
 
 /**
  * The transforms of Lucid's {@code optvis.transform}: constant padding, jitter (random crop), random scale and random
- * rotation, and {@link #standard()}, Lucid's default sequence. Scale and rotation resample bilinearly with an index
- * gather on the flattened image, which PyTorch differentiates (a scatter-add of the weights back to the source
- * pixels). One random draw serves the whole batch, as in Lucid.
+ * rotation, and {@link #standard()}, Lucid's default sequence. Scale and rotation resample bilinearly (half-pixel
+ * centres, borders repeated) with an index gather on the flattened image, which PyTorch differentiates (a
+ * scatter-add of the weights back to the source pixels); {@link #scaleRotate} does both in one resampling. One random
+ * draw serves the whole batch, as in Lucid.
  */
 public final class Transforms {
     private Transforms() {
@@ -81,13 +81,22 @@ public final class Transforms {
         }, s -> (int) Math.floor(s * min));
     }
 
-    /** Lucid's scales: 0.9 to 1.1 in steps of 0.02. */
+    /** {@code count} factors evenly from {@code low} to {@code high}. */
     public static Transform scale(double low, double high, int count) {
+        return scale(evenly(low, high, count));
+    }
+
+    private static double[] evenly(double low, double high, int count) {
         double[] f = new double[count];
         for (int i = 0; i < count; i++) {
             f[i] = count == 1 ? low : low + (high - low) * i / (count - 1);
         }
-        return scale(f);
+        return f;
+    }
+
+    /** Lucid's scales: 0.9 to 1.1 in steps of 0.02. */
+    private static double[] lucidScales() {
+        return evenly(0.9, 1.1, 11);
     }
 
     /** Rotates about the centre by an angle in degrees drawn from {@code degrees}; the size stays the same. */
@@ -105,6 +114,33 @@ public final class Transforms {
                     return new Placed(rotate(x, Math.toRadians(a)), Placement.rotation(Math.toRadians(a),
                             (int) x.getShape().get(2), (int) x.getShape().get(3)));
                 }, s -> s);
+    }
+
+    /**
+     * {@link #scale} by a factor drawn from {@code factors}, then {@link #rotate} by an angle drawn from
+     * {@code degrees}, as one bilinear resampling of the composed map (the draws in the same order as the two
+     * transforms make them, and the same {@link Placement}). Each output pixel is read once from the input instead of
+     * from an interpolated intermediate image: a little less blur, and one resampling's work instead of two (with its
+     * backward pass), which is most of what the transforms cost a step.
+     */
+    public static Transform scaleRotate(double[] factors, double[] degrees) {
+        Transform scale = scale(factors);
+        Transform rotate = rotate(degrees);
+        double[] f = factors.clone();
+        double[] d = degrees.clone();
+        return named(scale + ", " + rotate, (x, r) -> {
+            double s = f[r.nextInt(f.length)];
+            double a = Math.toRadians(d[r.nextInt(d.length)]);
+            int h = (int) x.getShape().get(2);
+            int w = (int) x.getShape().get(3);
+            int oh = Math.max(1, (int) Math.round(h * s));
+            int ow = Math.max(1, (int) Math.round(w * s));
+            if (oh == h && ow == w && a == 0) {
+                return new Placed(x, Placement.IDENTITY);
+            }
+            Placement scaled = Placement.scale(ow / (double) w, oh / (double) h);
+            return new Placed(resample(x, oh, ow, a), a == 0 ? scaled : scaled.then(Placement.rotation(a, oh, ow)));
+        }, n -> rotate.minOutputSize(scale.minOutputSize(n)));
     }
 
     /** Applies {@code transforms} in order. */
@@ -133,61 +169,26 @@ public final class Transforms {
     }
 
     /**
-     * Lucid's standard transforms: pad 12 (grey), jitter 8, scale 0.9–1.1, rotate −10°…10° (zero five times as
-     * likely as any other angle), jitter 4.
+     * Lucid's standard transforms: pad 12 (grey), jitter 8, scale 0.9–1.1 and rotate −10°…10° (zero five times as
+     * likely as any other angle; the two in one resampling, {@link #scaleRotate}), jitter 4.
      */
     public static Transform standard() {
         double[] angles = new double[21 + 5];
         for (int i = 0; i <= 20; i++) {
             angles[i] = i - 10;
         }
-        return compose(pad(12), jitter(8), scale(0.9, 1.1, 11), rotate(angles), jitter(4));
+        return compose(pad(12), jitter(8), scaleRotate(lucidScales(), angles), jitter(4));
     }
 
     // ---- resampling
 
-    /** Bilinear resize (half-pixel centres, like PyTorch's align_corners=false) as two matrix products. */
+    /**
+     * Bilinear resize with half-pixel centres and borders repeated: PyTorch's {@code interpolate(mode="bilinear",
+     * align_corners=False)} without antialiasing, as in Lucid (DJL's interpolation op always antialiases, which
+     * blurs a downscale).
+     */
     public static NDArray resize(NDArray x, int outH, int outW) {
-        if (x instanceof PtNDArray pt) {
-            // PyTorch's upsample_bilinear2d (mode 1 in DJL): the same interpolation, and much cheaper
-            return pt.getNDArrayInternal().interpolation(new long[] {outH, outW}, 1, false);
-        }
-        return resizeByMatrices(x, outH, outW);
-    }
-
-    /** The same bilinear resize as two matrix products (for engines without an interpolation op). */
-    static NDArray resizeByMatrices(NDArray x, int outH, int outW) {
-        NDManager m = x.getManager();
-        long h = x.getShape().get(2);
-        long w = x.getShape().get(3);
-        NDArray ry = m.create(interpolationMatrix((int) h, outH), new Shape(outH, h));
-        NDArray rxT = m.create(transpose(interpolationMatrix((int) w, outW), outW, (int) w), new Shape(w, outW));
-        return ry.matMul(x).matMul(rxT);
-    }
-
-    /** The (out × in) matrix of 1-D linear interpolation with half-pixel centres and clamped borders. */
-    static float[] interpolationMatrix(int in, int out) {
-        float[] mtx = new float[out * in];
-        double scale = in / (double) out;
-        for (int o = 0; o < out; o++) {
-            double src = Math.max(0, (o + 0.5) * scale - 0.5);
-            int i0 = Math.min((int) Math.floor(src), in - 1);
-            int i1 = Math.min(i0 + 1, in - 1);
-            double t = src - i0;
-            mtx[o * in + i0] += (float) (1 - t);
-            mtx[o * in + i1] += (float) t;
-        }
-        return mtx;
-    }
-
-    private static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = new float[a.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = a[r * cols + c];
-            }
-        }
-        return t;
+        return resample(x, outH, outW, 0);
     }
 
     /**
@@ -195,32 +196,46 @@ public final class Transforms {
      * clamped to its border (so rotated corners repeat the edge instead of turning black).
      */
     public static NDArray rotate(NDArray x, double radians) {
+        return resample(x, (int) x.getShape().get(2), (int) x.getShape().get(3), radians);
+    }
+
+    /**
+     * The image resized to outH×outW (half-pixel centres) and turned by {@code radians} about its centre, read in
+     * one bilinear pass: output pixel q of the resized image takes the point p = R(q − c) + c of it (c its centre,
+     * R the rotation on (dy, dx)), which is the input's point (p + ½)·in/out − ½ in each axis, clamped to the
+     * input's border — what {@code grid_sample(bilinear, padding "border", align_corners=False)} of the same
+     * affine map computes.
+     */
+    static NDArray resample(NDArray x, int outH, int outW, double radians) {
         NDManager m = x.getManager();
         Shape s = x.getShape();
         int h = (int) s.get(2);
         int w = (int) s.get(3);
-        int plane = h * w;
+        int plane = outH * outW;
         // the four neighbours of every output pixel, side by side: one gather (backward: one scatter-add)
         long[] idx = new long[4 * plane];
         float[] wt = new float[4 * plane];
-        double cy = (h - 1) / 2.0;
-        double cx = (w - 1) / 2.0;
+        double cy = (outH - 1) / 2.0;
+        double cx = (outW - 1) / 2.0;
+        double ky = h / (double) outH;
+        double kx = w / (double) outW;
         double cos = Math.cos(radians);
         double sin = Math.sin(radians);
-        for (int y = 0; y < h; y++) {
-            for (int xx = 0; xx < w; xx++) {
-                // output pixel p takes the source at R(-θ)(p - c) + c
+        for (int y = 0; y < outH; y++) {
+            for (int xx = 0; xx < outW; xx++) {
                 double dy = y - cy;
                 double dx = xx - cx;
-                double sy = Math.min(Math.max(cos * dy - sin * dx + cy, 0), h - 1);
-                double sx = Math.min(Math.max(sin * dy + cos * dx + cx, 0), w - 1);
+                double py = cos * dy - sin * dx + cy;
+                double px = sin * dy + cos * dx + cx;
+                double sy = Math.min(Math.max((py + 0.5) * ky - 0.5, 0), h - 1);
+                double sx = Math.min(Math.max((px + 0.5) * kx - 0.5, 0), w - 1);
                 int y0 = Math.min((int) Math.floor(sy), h - 1);
                 int x0 = Math.min((int) Math.floor(sx), w - 1);
                 int y1 = Math.min(y0 + 1, h - 1);
                 int x1 = Math.min(x0 + 1, w - 1);
                 double ty = sy - y0;
                 double tx = sx - x0;
-                int o = y * w + xx;
+                int o = y * outW + xx;
                 idx[o] = (long) y0 * w + x0;
                 idx[plane + o] = (long) y0 * w + x1;
                 idx[2 * plane + o] = (long) y1 * w + x0;
@@ -232,10 +247,11 @@ public final class Transforms {
             }
         }
         long rows = s.get(0) * s.get(1);
-        NDArray flat = x.reshape(rows, plane);
+        NDArray flat = x.reshape(rows, (long) h * w);
         NDArray index = m.create(idx, new Shape(1, 4L * plane)).broadcast(new Shape(rows, 4L * plane));
         NDArray corners = flat.gather(index, 1).reshape(rows, 4, plane);
-        return corners.mul(m.create(wt, new Shape(1, 4, plane))).sum(new int[] {1}).reshape(s);
+        return corners.mul(m.create(wt, new Shape(1, 4, plane))).sum(new int[] {1})
+                .reshape(s.get(0), s.get(1), outH, outW);
     }
 
     /** A transform that knows where it puts the image's points. */
