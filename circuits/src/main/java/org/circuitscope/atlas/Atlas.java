@@ -308,7 +308,7 @@ public final class Atlas {
                     break outer;
                 }
                 if (extras == null) {
-                    progress.update(written + skipped, total, layer + ": census and dictionary");
+                    progress.update(written + skipped, total, layer + ": census, dictionary, per-image maxima");
                     extras = layerExtras(layer);
                 }
                 List<Integer> part = pending.subList(start, Math.min(pending.size(), start + sheet));
@@ -340,8 +340,12 @@ public final class Atlas {
                 .map(d -> d.name() + " on " + d.layer()).toList()));
     }
 
-    /** What a layer's pages share: its census and its dictionary's loadings (each null when not asked for). */
-    record LayerExtras(Census census, FeatureDictionary dictionary, double[][] loadings, String loadingsFrom) {
+    /**
+     * What a layer's pages share: its census, its dictionary's loadings and every image's maximum of each of its
+     * channels (each null when not asked for, or without data).
+     */
+    record LayerExtras(Census census, FeatureDictionary dictionary, double[][] loadings, String loadingsFrom,
+                       DatasetPasses.LayerMaxima maxima) {
     }
 
     private LayerExtras layerExtras(String layer) {
@@ -371,7 +375,9 @@ public final class Atlas {
                 from = "the feature's decoder weight on the unit (no data given)";
             }
         }
-        return new LayerExtras(c, d, loadings, from);
+        // one pass over the data gives the maxima of all the layer's channels, for every batch of its units
+        DatasetPasses.LayerMaxima maxima = data != null ? passes.maxima(model, layer, data, images) : null;
+        return new LayerExtras(c, d, loadings, from, maxima);
     }
 
     /** The features of {@code d} that load most on channel {@code c} (positive loadings only), strongest first. */
@@ -419,9 +425,9 @@ public final class Atlas {
     }
 
     /**
-     * All pages of one batch of units of a layer: every image first, each unit's page last. The dataset passes run
+     * All pages of one batch of units of a layer: every image first, each unit's page last. The examples passes run
      * per batch, so memory holds the examples of one batch of units (not of a whole layer), at the cost of reading
-     * the data again for each batch.
+     * the data again for each batch; the per-image maxima come from the layer's one pass.
      */
     private int writeUnits(AtlasFiles files, String layer, List<Integer> channels, StimulusSet stimuli,
                            AtlasWeights weights, LayerExtras extras) {
@@ -473,7 +479,7 @@ public final class Atlas {
             for (int c : chs) {
                 units.add(Unit.channel(layer, c));
             }
-            found = passes.run(model, units, examples, data, images);
+            found = passes.examples(model, units, examples, data, images).with(extras.maxima(), units);
             if (levels > 0) {
                 levelsOf = levels(found, chs);
             }

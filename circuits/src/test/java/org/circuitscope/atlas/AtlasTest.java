@@ -178,6 +178,41 @@ class AtlasTest {
     }
 
     @Test
+    void aLayersMaximaArePassedOverOnceForAllItsBatches(@TempDir Path dir) throws IOException {
+        List<String> calls = new java.util.ArrayList<>();
+        DatasetPasses counting = new DatasetPasses() {
+            @Override
+            public Examples examples(Model m, List<org.circuitscope.model.Unit.Channel> units, int k,
+                                     org.circuitscope.data.ImageSource data, int limit) {
+                calls.add("examples " + units);
+                return IN_JVM.examples(m, units, k, data, limit);
+            }
+
+            @Override
+            public LayerMaxima maxima(Model m, String layer, org.circuitscope.data.ImageSource data, int limit) {
+                calls.add("maxima " + layer);
+                return IN_JVM.maxima(m, layer, data, limit);
+            }
+        };
+        // two layers of 4 units in sheets of 2: two examples passes per layer, one maxima pass
+        Atlas.AtlasSite s = Atlas.of(model).layers("conv1", "conv2").units(4).sheet(2).steps(4).size(48).examples(2)
+                .levels(3).negative(false).neuron(false).tuning(null).data(World.scenes(2024, 24)).passes(counting)
+                .write(dir);
+        assertEquals(8, s.written());
+        assertEquals(List.of("maxima conv1", "examples [conv1:0, conv1:1]", "examples [conv1:2, conv1:3]",
+                "maxima conv2", "examples [conv2:0, conv2:1]", "examples [conv2:2, conv2:3]"), calls);
+        // the histogram of the second batch's unit is its own channel's, not the first batch's
+        DatasetPasses.LayerMaxima m = DatasetPasses.IN_JVM.maxima(model, "conv2", World.scenes(2024, 24), -1);
+        String page = Files.readString(dir.resolve("conv2/unit-3.html"));
+        float top = m.channels().get(3)[0];
+        for (float v : m.channels().get(3)) {
+            top = Math.max(top, v);
+        }
+        String range = String.format(java.util.Locale.ROOT, " to %.4g;", top);
+        assertTrue(page.contains(range), "conv2:3's page does not show its maximum" + range);
+    }
+
+    @Test
     void aDictionaryOnALayerTheAtlasDoesNotDrawIsRefused(@TempDir Path dir) {
         FeatureDictionary d = FeatureDictionary.learning(model, "conv3").method(FeatureDictionary.Method.PCA)
                 .images(8).positions(16).spliceImages(0).learn(World.scenes(7, 8), Progress.NONE);

@@ -16,9 +16,9 @@ import org.circuitscope.model.ModelException;
 import org.circuitscope.model.Unit;
 
 /**
- * An atlas's dataset side on Spark: the top and bottom examples and the per-image maxima of each batch of units are
- * three jobs over {@code images} (exact per-partition heaps merged; activations reduced by maximum), and only the
- * few example images are read again here, on the driver, to draw their crops.
+ * An atlas's dataset side on Spark: the top and bottom examples of each batch of units are two jobs over
+ * {@code images} (exact per-partition heaps merged), a layer's per-image maxima one more (activations reduced by
+ * maximum), and only the few example images are read again here, on the driver, to draw their crops.
  *
  * <pre>{@code
  * try (SparkJobs jobs = SparkJobs.master("spark://host:7077")) {
@@ -52,23 +52,30 @@ public final class SparkAtlasPasses implements DatasetPasses {
     }
 
     @Override
-    public Passes run(Model m, List<Unit.Channel> units, int k, ImageSource data, int limit) {
+    public Examples examples(Model m, List<Unit.Channel> units, int k, ImageSource data, int limit) {
+        check(m);
+        String source = (limit >= 0 ? data.limit(limit) : data).name();
+        List<String> names = units.stream().map(Unit::toString).toList();
+        return new Examples(convert(m, units, jobs.examples(model, part(limit), names, k, false), source),
+                convert(m, units, jobs.examples(model, part(limit), names, k, true), source));
+    }
+
+    @Override
+    public LayerMaxima maxima(Model m, String layer, ImageSource data, int limit) {
+        check(m);
+        Results.Activations acts = jobs.activations(model, part(limit), List.of(layer), Reduce.MAX);
+        return LayerMaxima.of(layer, (int) m.layers().get(layer).channels(), acts.ids(), acts::column);
+    }
+
+    private void check(Model m) {
         if (!m.name().equals(model.name())) {
             throw new ModelException("the atlas draws model '" + m.name() + "' but its Spark passes were given '"
                     + model.name() + "'");
         }
-        List<SparkImage> part = limit >= 0 && limit < images.size() ? images.subList(0, limit) : images;
-        String source = (limit >= 0 ? data.limit(limit) : data).name();
-        List<String> names = units.stream().map(Unit::toString).toList();
-        List<ExamplesResult> top = convert(m, units, jobs.examples(model, part, names, k, false), source);
-        List<ExamplesResult> bottom = convert(m, units, jobs.examples(model, part, names, k, true), source);
-        String layer = units.get(0).layer();
-        Results.Activations acts = jobs.activations(model, part, List.of(layer), Reduce.MAX);
-        List<float[]> maxima = new ArrayList<>();
-        for (Unit.Channel u : units) {
-            maxima.add(acts.column(u.toString()));
-        }
-        return new Passes(top, bottom, acts.ids(), maxima);
+    }
+
+    private List<SparkImage> part(int limit) {
+        return limit >= 0 && limit < images.size() ? images.subList(0, limit) : images;
     }
 
     private List<ExamplesResult> convert(Model m, List<Unit.Channel> units, List<Results.Examples> found,

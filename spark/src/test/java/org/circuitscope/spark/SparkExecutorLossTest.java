@@ -1,6 +1,5 @@
 package org.circuitscope.spark;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -96,15 +95,7 @@ class SparkExecutorLossTest {
             assertTrue(executor.onExit().get(60, TimeUnit.SECONDS) != null);
 
             Results.Activations d = job.get(300, TimeUnit.SECONDS);
-            assertEquals(N, d.images());
-            assertEquals(single.ids(), d.ids());
-            for (String col : d.columns()) {
-                float[] a = single.column(col);
-                float[] b = d.column(col);
-                for (int i = 0; i < a.length; i++) {
-                    assertEquals(a[i], b[i], 1e-5f * Math.max(1f, Math.abs(a[i])), col + " of image " + i);
-                }
-            }
+            SparkFaultsTest.assertSameAs(single, d, N);
             for (int i = 0; i < 100 && removed.get() == 0; i++) {
                 Thread.sleep(50);
             }

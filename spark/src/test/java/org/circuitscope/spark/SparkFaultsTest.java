@@ -69,7 +69,12 @@ class SparkFaultsTest {
     }
 
     private static void assertSingleJvm(Results.Activations d) {
-        assertEquals(N, d.images());
+        assertSameAs(single, d, N);
+    }
+
+    /** {@code d} has the {@code n} images of {@code single}, in its order, with its activations to float precision. */
+    static void assertSameAs(ActivationResult single, Results.Activations d, int n) {
+        assertEquals(n, d.images());
         assertEquals(single.ids(), d.ids());
         for (String col : d.columns()) {
             float[] a = single.column(col);
