@@ -3,7 +3,6 @@ package org.circuitscope.activations;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -12,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.circuitscope.data.BatchReader;
 import org.circuitscope.data.ImageSource;
 import org.circuitscope.image.Images;
 import org.circuitscope.data.Sample;
@@ -137,9 +137,9 @@ public final class Activations {
         long start = System.nanoTime();
         boolean partial = false;
         float[] row = new float[features.count()];
-        Iterator<Sample> it = src.iterator();
         long capacity = maxValues / features.count();
-        try {
+        // the next batch decodes while the model runs on this one
+        try (BatchReader it = BatchReader.ahead(src.iterator(), (int) Math.max(1, Math.min(batchSize, capacity)))) {
             while (true) {
                 if (progress.cancelled()) {
                     partial = true;
@@ -154,8 +154,9 @@ public final class Activations {
                     }
                     break;
                 }
-                List<Sample> batch = ImageSource.nextBatch(it, room);
+                List<Sample> batch = it.next(room);
                 if (batch.isEmpty()) {
+                    partial = progress.cancelled();
                     break;
                 }
                 List<BufferedImage> images = new ArrayList<>(batch.size());

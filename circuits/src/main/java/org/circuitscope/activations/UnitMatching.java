@@ -217,12 +217,12 @@ public final class UnitMatching {
         int per = grid * grid;
         List<float[]> rowsA = new java.util.ArrayList<>();
         List<float[]> rowsB = new java.util.ArrayList<>();
-        java.util.Iterator<org.circuitscope.data.Sample> it = images.iterator();
         long total = images.size().orElse(0);
         int done = 0;
-        try {
+        try (org.circuitscope.data.BatchReader it = org.circuitscope.data.BatchReader.ahead(images.iterator(),
+                batchSize)) {
             while (!progress.cancelled()) {
-                List<org.circuitscope.data.Sample> batch = ImageSource.nextBatch(it, batchSize);
+                List<org.circuitscope.data.Sample> batch = it.next(batchSize);
                 if (batch.isEmpty()) {
                     break;
                 }

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.circuitscope.data.BatchReader;
 import org.circuitscope.data.ImageSource;
 import org.circuitscope.data.Sample;
 import org.circuitscope.image.Images;
@@ -141,15 +141,16 @@ public final class Attribution {
         int seen = 0;
         ImageSource images = source.limit(maxImages);
         int total = images.size().orElse(-1);
-        Iterator<Sample> it = images.iterator();
-        while (!progress.cancelled()) {
-            List<Sample> batch = ImageSource.nextBatch(it, batchSize);
-            if (batch.isEmpty()) {
-                break;
+        try (BatchReader it = BatchReader.ahead(images.iterator(), batchSize)) {
+            while (!progress.cancelled()) {
+                List<Sample> batch = it.next(batchSize);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                unitSum += accumulate(model.input().images(batch.stream().map(Sample::image).toList()), sum);
+                seen += batch.size();
+                progress.update(seen, total, "attribution of " + target + " to " + from);
             }
-            unitSum += accumulate(model.input().images(batch.stream().map(Sample::image).toList()), sum);
-            seen += batch.size();
-            progress.update(seen, total, "attribution of " + target + " to " + from);
         }
         if (seen == 0) {
             throw new ModelException("no images to attribute over in " + source.name());

@@ -6,11 +6,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Random;
+import org.circuitscope.data.BatchReader;
 import org.circuitscope.data.ImageSource;
 import org.circuitscope.data.Sample;
 import org.circuitscope.model.Layer;
@@ -72,15 +72,15 @@ public record ActivationSample(INDArray vectors, int[] image, int[] position, in
         List<Integer> positionOf = new ArrayList<>();
         int seen = 0;
         boolean partial = false;
-        Iterator<Sample> it = src.iterator();
-        try {
+        try (BatchReader it = BatchReader.ahead(src.iterator(), batchSize)) {
             while (true) {
                 if (progress.cancelled()) {
                     partial = true;
                     break;
                 }
-                List<Sample> batch = ImageSource.nextBatch(it, batchSize);
+                List<Sample> batch = it.next(batchSize);
                 if (batch.isEmpty()) {
+                    partial = progress.cancelled();
                     break;
                 }
                 List<BufferedImage> images = new ArrayList<>(batch.size());

@@ -12,10 +12,10 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.circuitscope.data.BatchReader;
 import org.circuitscope.data.ImageSource;
 import org.circuitscope.data.Sample;
 import org.circuitscope.display.Displayable;
@@ -359,32 +359,33 @@ public final class FeatureDictionary implements Unit.FeatureBasis, Displayable {
         double change = 0;
         int agree = 0;
         int n = 0;
-        Iterator<Sample> it = source.iterator();
-        while (true) {
-            List<Sample> batch = ImageSource.nextBatch(it, 16);
-            if (batch.isEmpty()) {
-                break;
-            }
-            List<java.awt.image.BufferedImage> images = new ArrayList<>();
-            batch.forEach(s -> images.add(s.image()));
-            try (NDManager mg = m.newManager()) {
-                Tensor in = m.input().images(images);
-                NDArray x = mg.create(in.data(), new Shape(in.shape()));
-                Map<String, NDArray> plain = m.forward(x, List.of(l.name(), out));
-                NDArray a = plain.get(l.name()).toType(DataType.FLOAT32, false);
-                NDArray spliced = m.forward(x, Map.of(l.name(), reconstructMap(a)), List.of(out)).get(out);
-                NDArray base = plain.get(out).toType(DataType.FLOAT32, false).reshape(batch.size(), -1);
-                NDArray sp = spliced.toType(DataType.FLOAT32, false).reshape(batch.size(), -1);
-                float[] num = sp.sub(base).norm(new int[] {1}).toFloatArray();
-                float[] den = base.norm(new int[] {1}).toFloatArray();
-                long[] top = base.argMax(1).toLongArray();
-                long[] topSp = sp.argMax(1).toLongArray();
-                for (int i = 0; i < batch.size(); i++) {
-                    change += num[i] / Math.max(1e-12, den[i]);
-                    agree += top[i] == topSp[i] ? 1 : 0;
+        try (BatchReader it = BatchReader.ahead(source.iterator(), 16)) {
+            while (true) {
+                List<Sample> batch = it.next(16);
+                if (batch.isEmpty()) {
+                    break;
                 }
+                List<java.awt.image.BufferedImage> images = new ArrayList<>();
+                batch.forEach(s -> images.add(s.image()));
+                try (NDManager mg = m.newManager()) {
+                    Tensor in = m.input().images(images);
+                    NDArray x = mg.create(in.data(), new Shape(in.shape()));
+                    Map<String, NDArray> plain = m.forward(x, List.of(l.name(), out));
+                    NDArray a = plain.get(l.name()).toType(DataType.FLOAT32, false);
+                    NDArray spliced = m.forward(x, Map.of(l.name(), reconstructMap(a)), List.of(out)).get(out);
+                    NDArray base = plain.get(out).toType(DataType.FLOAT32, false).reshape(batch.size(), -1);
+                    NDArray sp = spliced.toType(DataType.FLOAT32, false).reshape(batch.size(), -1);
+                    float[] num = sp.sub(base).norm(new int[] {1}).toFloatArray();
+                    float[] den = base.norm(new int[] {1}).toFloatArray();
+                    long[] top = base.argMax(1).toLongArray();
+                    long[] topSp = sp.argMax(1).toLongArray();
+                    for (int i = 0; i < batch.size(); i++) {
+                        change += num[i] / Math.max(1e-12, den[i]);
+                        agree += top[i] == topSp[i] ? 1 : 0;
+                    }
+                }
+                n += batch.size();
             }
-            n += batch.size();
         }
         if (n == 0) {
             return new double[] {Double.NaN, Double.NaN, 0};

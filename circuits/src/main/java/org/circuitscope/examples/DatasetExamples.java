@@ -10,11 +10,11 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.PriorityQueue;
+import org.circuitscope.data.BatchReader;
 import org.circuitscope.data.ImageSource;
 import org.circuitscope.data.Sample;
 import org.circuitscope.image.Images;
@@ -135,16 +135,17 @@ public final class DatasetExamples {
         long total = size.isPresent() ? size.getAsInt() : 0;
         long seen = 0;
         boolean partial = false;
-        Iterator<Sample> it = src.iterator();
         Forward executor = forward != null ? forward : Forward.configured();
-        try {
+        // the next batch decodes while the model runs on this one
+        try (BatchReader it = BatchReader.ahead(src.iterator(), batchSize)) {
             while (true) {
                 if (progress.cancelled()) {
                     partial = true;
                     break;
                 }
-                List<Sample> batch = ImageSource.nextBatch(it, batchSize);
+                List<Sample> batch = it.next(batchSize);
                 if (batch.isEmpty()) {
+                    partial = progress.cancelled();
                     break;
                 }
                 List<BufferedImage> images = new ArrayList<>(batch.size());
