@@ -16,12 +16,8 @@ cd "$root"
 mvn -q -B -o package -DskipTests -pl benchmarks -am >/dev/null 2>&1 || mvn -q -B package -DskipTests -pl benchmarks -am
 cp="benchmarks/target/classes:spark/target/classes:circuits/target/classes:$(cat benchmarks/target/classpath.txt)"
 export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}" OPT_OUT_TRACKING=true
-opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
- --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
- --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
- --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
- --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
- --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
+# what Spark needs opened on Java 17: the root pom's list (spark.opens)
+opens="$(sed -n '/<spark.opens>/,/<\/spark.opens>/p' pom.xml | sed 's/<[^>]*>//g')"
 # shellcheck disable=SC2086
 java $opens -Dai.djl.offline=true -Dlog4j2.configurationFile="$here/log4j2.properties" -cp "$cp" org.circuitscope.bench.ThroughputBenchmark \
   "$onnx" "$images" "${1:-96}" "${2:-3}"

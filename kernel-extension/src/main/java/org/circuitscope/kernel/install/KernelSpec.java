@@ -4,6 +4,10 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +15,35 @@ import java.util.stream.Collectors;
 
 /** The kernel.json Jupyter reads: how to start the kernel, in which language, with which environment. */
 final class KernelSpec {
-    /** JVM options every kernel starts with; DJL must never try to download engines or report usage. */
-    static final List<String> JVM_OPTIONS = List.of("-Dai.djl.offline=true", "-Djava.awt.headless=true");
+    /**
+     * JVM options every kernel starts with: DJL must never try to download engines or report usage, and the packages
+     * Apache Spark needs opened on Java 17 are open, so that a cell can add the Spark module ({@code %maven
+     * org.circuitscope:circuitscope-spark:...}) and run its jobs in local mode in the kernel (the flags cost nothing
+     * when Spark is not used; they cannot be added to a running JVM).
+     */
+    static final List<String> JVM_OPTIONS = jvmOptions();
+
+    private static List<String> jvmOptions() {
+        List<String> options = new ArrayList<>(List.of("-Dai.djl.offline=true", "-Djava.awt.headless=true"));
+        options.addAll(sparkOpens());
+        return List.copyOf(options);
+    }
+
+    /** The root pom's {@code spark.opens}, written into the jar at build time. */
+    static List<String> sparkOpens() {
+        try (InputStream in = KernelSpec.class.getResourceAsStream("spark-opens.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("spark-opens.txt is missing from the kernel jar: rebuild it");
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!text.startsWith("--add-opens=")) {
+                throw new IllegalStateException("spark-opens.txt holds '" + text + "', not the build's flags");
+            }
+            return List.of(text.split("\\s+"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** The libtorch setting (read when it starts) for huge-page backed arrays. */
     static final String LIBTORCH_HUGE_PAGES = "THP_MEM_ALLOC_ENABLE";

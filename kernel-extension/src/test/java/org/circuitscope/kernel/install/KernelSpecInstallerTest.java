@@ -61,6 +61,10 @@ class KernelSpecInstallerTest {
         List<String> argv = spec.getAsJsonArray("argv").asList().stream().map(e -> e.getAsString()).toList();
         assertEquals("/usr/bin/java", argv.get(0));
         assertTrue(argv.contains("-Dai.djl.offline=true"), argv.toString());
+        // the packages Spark needs open on Java 17, from the root pom: a cell can then add the Spark module
+        assertTrue(argv.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED")
+                && argv.contains("--add-opens=java.base/java.lang.invoke=ALL-UNNAMED"), argv.toString());
+        assertTrue(argv.stream().noneMatch(a -> a.contains("${")), "an unfiltered build value: " + argv);
         // an explicit class path: the jar's manifest names only what the extension needs, not JJava itself
         String classpath = String.join(java.io.File.pathSeparator, dir.resolve("circuitscope-kernel.jar").toString(),
                 dir.resolve("lib/a-1.0.jar").toString(), dir.resolve("lib/b-0.1-SNAPSHOT.jar").toString());
