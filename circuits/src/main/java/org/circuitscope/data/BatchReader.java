@@ -16,6 +16,10 @@ import java.util.concurrent.Future;
  * pass that reads and runs in turn leaves the model waiting for the decoder (and the decoder for the model) on
  * every batch. One batch is read ahead, no more: memory holds two batches of images.
  *
+ * <p>Only when the calling thread computes on more than one intra-op thread (libtorch's setting for it, which ONNX
+ * Runtime sessions follow): a thread told to use one core, such as a Spark task given one core
+ * ({@code spark.task.cpus}), reads each batch itself when it needs it, so that it keeps to the core it was given.
+ *
  * <p>The source's iterator is only ever used by one thread at a time (a read starts after the previous one was
  * handed over), so sources need not be thread-safe. A read that fails (a {@link RuntimeException} or an
  * {@link Error} from the iterator) is thrown to the caller by the {@link #next} that would have returned it.
@@ -37,21 +41,37 @@ public final class BatchReader implements AutoCloseable {
     private final Iterator<Sample> it;
     private final int size;
     private final ArrayDeque<Sample> ready = new ArrayDeque<>();
+    private final boolean background;
     private Future<List<Sample>> pending;
+    private boolean exhausted;
 
-    private BatchReader(Iterator<Sample> it, int size) {
+    private BatchReader(Iterator<Sample> it, int size, boolean background) {
         if (size < 1) {
             throw new IllegalArgumentException("batches of " + size + " images: need at least 1");
         }
         this.it = it;
         this.size = size;
+        this.background = background;
     }
 
-    /** Starts reading the first batch of {@code size} samples at once. */
+    /**
+     * Batches of {@code size} samples, read ahead on a background thread (starting with the first, at once) when the
+     * calling thread computes on more than one intra-op thread, else read in turn.
+     */
     public static BatchReader ahead(Iterator<Sample> it, int size) {
-        BatchReader r = new BatchReader(it, size);
+        return ahead(it, size, ai.djl.pytorch.jni.JniUtils.getNumThreads() > 1);
+    }
+
+    /** As {@link #ahead(Iterator, int)}, with the choice given: {@code background} false reads in turn. */
+    public static BatchReader ahead(Iterator<Sample> it, int size, boolean background) {
+        BatchReader r = new BatchReader(it, size, background);
         r.fetch();
         return r;
+    }
+
+    /** Whether batches are read on a background thread. */
+    public boolean background() {
+        return background;
     }
 
     /** Whether another sample follows (waits for the read in flight when nothing is ready). */
@@ -79,13 +99,22 @@ public final class BatchReader implements AutoCloseable {
     }
 
     private void fetch() {
-        pending = READERS.submit(() -> ImageSource.nextBatch(it, size));
+        if (background) {
+            pending = READERS.submit(() -> ImageSource.nextBatch(it, size));
+        }
     }
 
-    /** Moves the read in flight into {@link #ready} when that is empty, and starts the next read. */
+    /** Moves the next batch into {@link #ready} when that is empty (in the background: the read in flight). */
     private void fill() {
-        if (!ready.isEmpty() || pending == null) {
+        if (!ready.isEmpty() || exhausted) {
             return;
+        }
+        if (!background) {
+            accept(ImageSource.nextBatch(it, size));
+            return;
+        }
+        if (pending == null) {
+            return; // closed
         }
         List<Sample> batch;
         try {
@@ -95,6 +124,7 @@ public final class BatchReader implements AutoCloseable {
             return;
         } catch (ExecutionException e) {
             pending = null;
+            exhausted = true;
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
@@ -104,10 +134,16 @@ public final class BatchReader implements AutoCloseable {
             throw new IllegalStateException("reading a batch failed: " + e.getCause(), e.getCause());
         }
         pending = null;
+        accept(batch);
+    }
+
+    private void accept(List<Sample> batch) {
         ready.addAll(batch);
         // a short batch means the iterator has run out (nextBatch reads until it does)
         if (batch.size() == size) {
             fetch();
+        } else {
+            exhausted = true;
         }
     }
 

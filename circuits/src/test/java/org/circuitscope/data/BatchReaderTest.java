@@ -67,7 +67,7 @@ class BatchReaderTest {
     void everySampleArrivesInOrderWhateverTheBatchesAsked() {
         Counting it = new Counting(23);
         List<String> ids = new ArrayList<>();
-        try (BatchReader r = BatchReader.ahead(it, 5)) {
+        try (BatchReader r = BatchReader.ahead(it, 5, true)) {
             int[] asks = {3, 5, 7, 1, 20};
             for (int ask : asks) {
                 List<Sample> b = r.next(ask);
@@ -90,7 +90,7 @@ class BatchReaderTest {
         Counting it = new Counting(40);
         it.reached = new CountDownLatch(1);
         it.reachAt = 8; // the first sample of the second batch
-        try (BatchReader r = BatchReader.ahead(it, 8)) {
+        try (BatchReader r = BatchReader.ahead(it, 8, true)) {
             List<Sample> first = r.next(8);
             assertEquals(8, first.size());
             // nobody asks for more, yet the second batch is being read
@@ -104,14 +104,51 @@ class BatchReaderTest {
     }
 
     @Test
+    void aThreadOnOneCoreReadsInTurn() throws Exception {
+        Counting it = new Counting(20);
+        try (BatchReader r = BatchReader.ahead(it, 8, false)) {
+            assertFalse(r.background());
+            assertEquals(0, it.given.get(), "read before it was asked");
+            assertEquals(8, r.next(8).size());
+            Thread.sleep(50);
+            assertEquals(8, it.given.get(), "read ahead on one core");
+            assertEquals(8, r.next(8).size());
+            assertEquals(4, r.next(8).size());
+            assertTrue(r.next(8).isEmpty());
+        }
+        // the choice follows the calling thread's intra-op threads (a Spark task sets its own to its cores)
+        boolean[] chosen = new boolean[2];
+        Thread one = new Thread(() -> {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+            try (BatchReader r = BatchReader.ahead(new Counting(3), 2)) {
+                chosen[0] = r.background();
+            }
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(2);
+            try (BatchReader r = BatchReader.ahead(new Counting(3), 2)) {
+                chosen[1] = r.background();
+            }
+        });
+        one.start();
+        one.join();
+        assertFalse(chosen[0], "a thread on one core read in the background");
+        assertTrue(chosen[1], "a thread on two cores read in turn");
+    }
+
+    @Test
     void aFailedReadReachesTheCallerAfterTheSamplesBeforeIt() {
         Counting it = new Counting(30);
         it.failAt = 13;
-        try (BatchReader r = BatchReader.ahead(it, 5)) {
+        try (BatchReader r = BatchReader.ahead(it, 5, true)) {
             assertEquals(5, r.next(5).size());
             assertEquals(5, r.next(5).size());
             UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> r.next(5));
             assertTrue(e.getMessage().contains("image-13"), e.getMessage());
+        }
+        Counting inTurn = new Counting(30);
+        inTurn.failAt = 13;
+        try (BatchReader r = BatchReader.ahead(inTurn, 5, false)) {
+            assertEquals(10, r.next(10).size());
+            assertThrows(UncheckedIOException.class, () -> r.next(5));
         }
     }
 
@@ -124,7 +161,7 @@ class BatchReaderTest {
         List<Integer> sizes = new ArrayList<>();
         AtomicInteger flag = new AtomicInteger();
         Thread caller = new Thread(() -> {
-            try (BatchReader r = BatchReader.ahead(it, 4)) {
+            try (BatchReader r = BatchReader.ahead(it, 4, true)) {
                 sizes.add(r.next(4).size());
                 sizes.add(r.next(4).size()); // waits: the second batch is held in the source
                 flag.set(Thread.currentThread().isInterrupted() ? 1 : 2);
