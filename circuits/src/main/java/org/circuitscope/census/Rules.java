@@ -184,8 +184,8 @@ public final class Rules {
         String color = set.equals("spots") ? t.stringColumn("polarity").get(i) : colorName(t.stringColumn("color")
                 .get(i)) + " centre, " + colorName(t.stringColumn("background color").get(i)) + " surround";
         return new Verdict(v.c, Family.CENTER_SURROUND, v.z(r[i]), Double.NaN, t.doubleColumn("radius").get(i),
-                color, set, i, String.format(Locale.ROOT, "disc z %.1f, field-filling disc at %s, %.1f× the best "
-                + "oriented stimulus", v.z(r[i]), pct(v.rel(largest, r[i])), v.ratio(r[i], oriented)));
+                color, set, i, String.format(Locale.ROOT, "disc z %.1f, field-filling disc at %s, %s the best "
+                + "oriented stimulus", v.z(r[i]), pct(v.rel(largest, r[i])), times(v.ratio(r[i], oriented))));
     }
 
     /**
@@ -258,8 +258,8 @@ public final class Rules {
         String color = colorName(t.stringColumn("color").get(i)) + "|" + colorName(t.stringColumn("background color")
                 .get(i));
         return new Verdict(v.c, Family.COLOR_CONTRAST, v.z(r[i]), theta, Double.NaN, color, "color edges", i,
-                String.format(Locale.ROOT, "colour edge z %.1f, %.1f× the black/white edge, swapped colours at %s",
-                        v.z(r[i]), v.ratio(r[i], v.peak("edges")), pct(v.rel(opposite, r[i]))));
+                String.format(Locale.ROOT, "colour edge z %.1f, %s the black/white edge, swapped colours at %s",
+                        v.z(r[i]), times(v.ratio(r[i], v.peak("edges"))), pct(v.rel(opposite, r[i]))));
     }
 
     /**
@@ -284,8 +284,8 @@ public final class Rules {
             return null;
         }
         return new Verdict(v.c, Family.HIGH_LOW, v.z(r[i]), theta, Double.NaN, "", "boundaries", i,
-                String.format(Locale.ROOT, "texture boundary z %.1f, %.1f× the luminance edge, reversed at %s",
-                        v.z(r[i]), v.ratio(r[i], v.peak("edges")), pct(v.rel(opposite, r[i]))));
+                String.format(Locale.ROOT, "texture boundary z %.1f, %s the luminance edge, reversed at %s",
+                        v.z(r[i]), times(v.ratio(r[i], v.peak("edges"))), pct(v.rel(opposite, r[i]))));
     }
 
     /**
@@ -428,9 +428,9 @@ public final class Rules {
         }
         Table t = v.params("curves");
         return new Verdict(v.c, Family.CURVE, v.z(r[i]), e.orientation(), e.radius(), e.polarity(), "curves", i,
-                String.format(Locale.ROOT, "arc z %.1f, %.1f× the best line, opposite arc at %s, %s° wide; "
+                String.format(Locale.ROOT, "arc z %.1f, %s the best line, opposite arc at %s, %s° wide; "
                         + "straight %s and ring %s of the curvature peak; shifted keeps %s; %s of top examples",
-                        v.z(r[i]), v.ratio(r[i], v.peak("lines")), pct(e.opposite()), fmt(e.width()),
+                        v.z(r[i]), times(v.ratio(r[i], v.peak("lines"))), pct(e.opposite()), fmt(e.width()),
                         pct(e.straight()), pct(e.tight()), pct(e.shifted()), pct(e.data())));
     }
 
@@ -463,8 +463,8 @@ public final class Rules {
         boolean complex = v.rel(weakest, r[i]) > HALF;
         double period = v.probe.battery().sets().get("gratings").width() / t.doubleColumn("frequency").get(i);
         return new Verdict(v.c, complex ? Family.COMPLEX_GABOR : Family.GABOR, v.z(r[i]), theta, period, "",
-                "gratings", i, String.format(Locale.ROOT, "grating z %.1f, %.1f× a lone line/edge, orthogonal at "
-                + "%s, weakest phase at %s", v.z(r[i]), v.ratio(r[i], single), pct(v.rel(orth, r[i])),
+                "gratings", i, String.format(Locale.ROOT, "grating z %.1f, %s a lone line/edge, orthogonal at "
+                + "%s, weakest phase at %s", v.z(r[i]), times(v.ratio(r[i], single)), pct(v.rel(orth, r[i])),
                 pct(v.rel(weakest, r[i]))));
     }
 
@@ -511,12 +511,18 @@ public final class Rules {
         return Math.min(d, period - d);
     }
 
+    // a ratio over a response at baseline is infinite: shown as ∞, not Java's "Infinity"
     private static String pct(double rel) {
-        return String.format(Locale.ROOT, "%.0f%%", 100 * rel);
+        return Double.isInfinite(rel) ? (rel > 0 ? "∞%" : "−∞%") : String.format(Locale.ROOT, "%.0f%%", 100 * rel);
     }
 
     private static String fmt(double d) {
-        return String.format(Locale.ROOT, d == Math.rint(d) ? "%.0f" : "%.2f", d);
+        return Double.isInfinite(d) ? (d > 0 ? "∞" : "−∞")
+                : String.format(Locale.ROOT, d == Math.rint(d) ? "%.0f" : "%.2f", d);
+    }
+
+    private static String times(double ratio) {
+        return Double.isInfinite(ratio) ? fmt(ratio) + "×" : String.format(Locale.ROOT, "%.1f×", ratio);
     }
 
     /** A colour's name for the battery's colours, else its hex. */
