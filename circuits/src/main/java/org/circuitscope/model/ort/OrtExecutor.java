@@ -423,6 +423,7 @@ public final class OrtExecutor implements AutoCloseable {
                 if (environment == null) {
                     environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
                             "circuitscope");
+                    ExtractedLibraries.remove();
                 }
                 e = environment;
             }

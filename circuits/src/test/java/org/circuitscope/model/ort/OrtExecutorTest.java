@@ -85,6 +85,25 @@ class OrtExecutorTest {
     }
 
     @Test
+    void theFolderOnnxRuntimeExtractedItsLibrariesToIsGoneOnceTheyAreLoaded() throws Exception {
+        try (Model m = Models.load("organism")) {
+            Activations.of(m).layers("conv3").reduce(Reduce.MAX).forward(Forward.ORT).run(World.scenes(1, 2));
+        }
+        java.nio.file.Path maps = java.nio.file.Path.of("/proc/self/maps");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(maps), "no /proc/self/maps");
+        List<String> mapped = java.nio.file.Files.readAllLines(maps).stream()
+                .filter(l -> l.contains("/" + ExtractedLibraries.PREFIX)).toList();
+        assertTrue(!mapped.isEmpty(), "ONNX Runtime's library was not mapped from an extraction folder");
+        for (String line : mapped) {
+            java.nio.file.Path file = java.nio.file.Path.of(line.substring(line.indexOf('/'))
+                    .replace(" (deleted)", "").trim());
+            assertTrue(java.nio.file.Files.notExists(file), file + " is still on disk");
+            assertTrue(java.nio.file.Files.notExists(file.getParent()), file.getParent() + " is still on disk");
+        }
+        assertTrue(ExtractedLibraries.mappedFolders().stream().noneMatch(java.nio.file.Files::exists));
+    }
+
+    @Test
     void organismExamplesAreTheSameImagesAtTheSamePositions() {
         try (Model m = Models.load("organism")) {
             List<Unit> units = List.of(Unit.parse("conv3:5"), Unit.parse("conv5:18"), Unit.parse("conv4:3@4,4"),
