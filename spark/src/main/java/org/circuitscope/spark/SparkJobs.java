@@ -59,6 +59,11 @@ public final class SparkJobs implements AutoCloseable {
     private int batchSize = 16;
     private PartitionHook hook = PartitionHook.NONE;
 
+    static {
+        // before any SparkConf: Spark settles its logging when its first class logs
+        SparkLogging.quiet();
+    }
+
     private SparkJobs(JavaSparkContext sc, boolean owned) {
         this.sc = sc;
         this.owned = owned;
