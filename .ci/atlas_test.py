@@ -76,7 +76,8 @@ def on_spark(jar, out):
     if not jars or not os.path.exists(classpath_file):
         print("atlas: the Spark module is not built (mvn package builds spark/target)")
         return 1
-    with open(os.path.join(ROOT, "spark", "pom.xml")) as f:
+    # the flags Spark needs on Java 17: the root pom's spark.opens (the kernelspec and the Spark tests use it too)
+    with open(os.path.join(ROOT, "pom.xml")) as f:
         pom = f.read()
     opens = pom.split("<spark.opens>")[1].split("</spark.opens>")[0].split()
     with open(classpath_file) as f:
